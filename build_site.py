@@ -1,0 +1,7 @@
+#!/usr/bin/env python3
+"""Build the evidence-summary site. Usage: python build_site.py {build,check,serve,new} (see --help)."""
+
+from evidence_site.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,194 @@
+"""Turn the review file and the study files into the figures the pages show.
+
+Pure functions over plain data: nothing here reads files or renders text. `summarise` gives the
+figures; `consistency_problems` says where the study files contradict the review's reported
+results.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .load import Document
+from .problems import Problem
+
+SMALL_GROUP = 5  # fewer studies than this: say plainly that the figure rests on very few
+
+
+@dataclass(frozen=True)
+class Count:
+    """n of N, with its percentage and 95% Wilson score interval."""
+
+    n: int
+    of: int
+
+    @property
+    def percent(self) -> int | None:
+        return None if not self.of else (200 * self.n + self.of) // (2 * self.of)
+
+    @property
+    def interval(self) -> tuple[int, int] | None:
+        low, high = wilson(self.n, self.of)
+        return None if low is None else (math.floor(low * 100 + 0.5), math.floor(high * 100 + 0.5))
+
+    @property
+    def small(self) -> bool:
+        return self.of < SMALL_GROUP
+
+    def __str__(self) -> str:
+        if not self.of:
+            return f"{self.n}/{self.of}"
+        low, high = self.interval
+        return f"{self.n}/{self.of} ({self.percent}%, 95% CI {low}-{high}%)"
+
+
+def wilson(n: int, total: int, z: float = 1.959963984540054) -> tuple[float | None, float | None]:
+    """95% Wilson score interval for n successes in total trials; (None, None) when total is 0."""
+    if total <= 0:
+        return None, None
+    p = n / total
+    denominator = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denominator
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _labels(categories: list) -> dict:
+    return {item["key"]: item for item in categories}
+
+
+def _measured(study: dict, domain: str) -> list:
+    return [o for o in (study.get("outcomes") or []) if o["domain"] == domain]
+
+
+def summarise(review: dict, studies: list[dict]) -> dict:
+    """Reported and transcribed figures, group by group, in codebook order."""
+    codebook, reported = review["codebook"], review["reported"]
+    total = reported["included_studies"]
+    favourable = codebook["effects"][0]["key"]
+    by_type = []
+    for category in codebook["intervention_types"]:
+        key = category["key"]
+        group = reported["by_intervention_type"].get(key)
+        mine = [s for s in studies if s["intervention"]["type"] == key]
+        by_type.append({
+            **category,
+            "reported": group,
+            "reported_favourable": Count(group[favourable], group["studies"])
+            if group and group.get(favourable) is not None else None,
+            "transcribed": len(mine),
+            "transcribed_favourable": sum(s["overall_effect"] == favourable for s in mine),
+            "missing": (group["studies"] - len(mine)) if group else None,
+            "studies": sorted(s["id"] for s in mine),
+        })
+    by_outcome = []
+    for category in codebook["outcomes"]:
+        key = category["key"]
+        group = reported["by_outcome"].get(key)
+        measured = [s for s in studies if _measured(s, key)]
+        by_outcome.append({
+            **category,
+            "reported": group,
+            "reported_favourable": Count(group[favourable], group["studies"])
+            if group and group.get(favourable) is not None else None,
+            "transcribed": len(measured),
+            "transcribed_favourable": sum(any(o["effect"] == favourable for o in _measured(s, key)) for s in measured),
+            "studies": sorted(s["id"] for s in measured),
+        })
+    overall = []
+    for category in codebook["effects"]:
+        n = reported["overall"].get(category["key"])
+        overall.append({
+            **category,
+            "reported": Count(n, total) if n is not None else None,
+            "transcribed": sum(s["overall_effect"] == category["key"] for s in studies),
+        })
+    quality = []
+    for category in codebook["quality_ratings"]:
+        n = reported["quality"].get(category["key"])
+        quality.append({
+            **category,
+            "reported": Count(n, total) if n is not None else None,
+            "transcribed": sum(s["quality"]["global"] == category["key"] for s in studies),
+        })
+    students = reported.get("student_convenience_samples")
+    return {
+        "included": total,
+        "transcribed": Count(len(studies), total),
+        "favourable": codebook["effects"][0],
+        "overall": overall,
+        "overall_unknown": sum(s["overall_effect"] is None for s in studies),
+        "by_type": by_type,
+        "by_outcome": by_outcome,
+        "quality": quality,
+        "quality_unrated": sum(s["quality"]["global"] is None for s in studies),
+        "students": Count(students, total) if students is not None else None,
+        "figures": _figures(reported),
+        "data_date": max((s.get("updated") or s["added"] for s in studies), default=None),
+    }
+
+
+def _figures(reported: dict) -> dict:
+    """Named single figures that prose in review.yml may point at (limitations[].figure)."""
+    total = reported["included_studies"]
+    figures = {f"quality.{k}": Count(v, total) for k, v in reported["quality"].items() if v is not None}
+    if reported.get("student_convenience_samples") is not None:
+        figures["student_convenience_samples"] = Count(reported["student_convenience_samples"], total)
+    return figures
+
+
+def consistency_problems(review_doc: Document, studies: list[dict]) -> list[Problem]:
+    """Where the study files contradict the counts the review reports.
+
+    Transcribed counts may never exceed reported ones. Once every study of an intervention type
+    is transcribed, that type's counts must match; once every included study is transcribed,
+    every reported count must match.
+    """
+    review = review_doc.data
+    reported = review["reported"]
+    total = reported["included_studies"]
+    complete = len(studies) == total
+    problems = []
+
+    def compare(path, what, reported_n, mine, must_equal):
+        if reported_n is None:
+            return
+        if mine > reported_n or (must_equal and mine != reported_n):
+            relation = "more than" if mine > reported_n else "fewer than"
+            problems.append(review_doc.problem(
+                path,
+                f"{what}: the study files give {mine}, {relation} the {reported_n} the review reports"
+                + ("" if mine > reported_n else " (every study in this group is transcribed, so they must match)"),
+                "contradicts-review"))
+
+    compare(("reported", "included_studies"), "included studies", total, len(studies), False)
+    for key, group in reported["by_intervention_type"].items():
+        if not group:
+            continue
+        mine = [s for s in studies if s["intervention"]["type"] == key]
+        group_complete = complete or len(mine) == group["studies"]
+        compare(("reported", "by_intervention_type", key, "studies"),
+                f"intervention type '{key}', studies", group["studies"], len(mine), complete)
+        for effect, count in group.items():
+            if effect != "studies":
+                compare(("reported", "by_intervention_type", key, effect),
+                        f"intervention type '{key}', studies classed '{effect}'", count,
+                        sum(s["overall_effect"] == effect for s in mine), group_complete)
+    for effect, count in reported["overall"].items():
+        compare(("reported", "overall", effect), f"studies classed '{effect}' overall", count,
+                sum(s["overall_effect"] == effect for s in studies), complete)
+    for key, group in reported["by_outcome"].items():
+        if not group:
+            continue
+        measured = [s for s in studies if _measured(s, key)]
+        compare(("reported", "by_outcome", key, "studies"), f"outcome '{key}', studies measuring it",
+                group["studies"], len(measured), complete)
+        for effect, count in group.items():
+            if effect != "studies":
+                compare(("reported", "by_outcome", key, effect), f"outcome '{key}', studies classed '{effect}' on it",
+                        count, sum(any(o["effect"] == effect for o in _measured(s, key)) for s in measured), complete)
+    for rating, count in reported["quality"].items():
+        compare(("reported", "quality", rating), f"studies rated '{rating}'", count,
+                sum(s["quality"]["global"] == rating for s in studies), complete)
+    return problems

@@ -1,0 +1,111 @@
+"""Run the pipeline (load, validate, aggregate) and the MkDocs build, swapping the result in atomically."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .aggregate import consistency_problems, summarise
+from .load import Document, load_file
+from .problems import InputError, Problem
+from .validate import fill_optional, validate_review, validate_studies
+
+
+@dataclass
+class Site:
+    root: Path
+    review: dict
+    studies: list[dict]
+    summary: dict
+
+
+def load_studies(root: Path) -> list[Document]:
+    folder = root / "studies"
+    docs = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        name = f"studies/{path.name}"
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix != ".yml":
+            docs.append(Document(name, problems=[Problem(name, 1, 1, "(file)",
+                        "study files must end in .yml; rename it to <id>.yml", "bad-file-name")]))
+            continue
+        docs.append(load_file(path, name))
+    return docs
+
+
+def prepare(root: Path) -> Site:
+    """Load and check every input file; raise InputError listing every problem found."""
+    review_doc = load_file(root / "review.yml", "review.yml")
+    problems = list(review_doc.problems)
+    if review_doc.data is not None:
+        problems += validate_review(review_doc)
+    review_ok = review_doc.data is not None and not problems
+    docs = load_studies(root)
+    for doc in docs:
+        problems += doc.problems
+    problems += validate_studies(docs, review_doc.data["codebook"] if review_ok else None)
+    if problems:
+        raise InputError(problems)
+    studies = sorted((fill_optional(doc.data, "study") for doc in docs), key=lambda s: s["id"])
+    review = fill_optional(review_doc.data, "review")
+    problems = consistency_problems(review_doc, studies)
+    if problems:
+        raise InputError(problems)
+    return Site(root, review, studies, summarise(review, studies))
+
+
+_prepared: dict[Path, Site] = {}
+
+
+def take_prepared(root: Path) -> Site:
+    """The Site that `build` already checked, or a freshly prepared one (for `mkdocs serve`)."""
+    return _prepared.pop(root.resolve(), None) or prepare(root)
+
+
+def build(root: Path, site_dir: Path | None = None) -> Path:
+    """Check inputs, build into a fresh folder, then swap it in for site_dir. Returns site_dir.
+
+    If anything fails, the previous site_dir is left exactly as it was.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    root = root.resolve()
+    site_dir = (site_dir or root / "site").resolve()
+    site = prepare(root)
+    _prepared[root] = site
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
+    try:
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
+        mkdocs_build(config)
+        _swap(staging, site_dir)
+    finally:
+        _prepared.pop(root, None)
+        shutil.rmtree(staging, ignore_errors=True)
+    return site_dir
+
+
+def _swap(new: Path, target: Path) -> None:
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        os.rename(target, old)
+    os.rename(new, target)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def quiet_mkdocs_logging() -> None:
+    """Show MkDocs warnings and errors (they fail a strict build) without its info chatter."""
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)

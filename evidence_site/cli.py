@@ -1,0 +1,83 @@
+"""Command line: build, check, serve, new. Problems in the data exit 1 with one line each; no tracebacks."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+from pathlib import Path
+
+from .problems import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build_site.py", description="Build the evidence-summary site from review.yml and studies/*.yml.")
+    parser.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this repository)")
+    parser.add_argument("--verbose", action="store_true", help="show a full traceback for unexpected errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="check the data, then build the site into site/ (the old site is kept if anything fails)")
+    build.add_argument("--site-dir", type=Path, default=None, help="where to put the site (default: <root>/site)")
+    commands.add_parser("check", help="check the data only: fast, for CI and pre-commit")
+    serve = commands.add_parser("serve", help="preview locally; rebuilds when a study file changes")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
+    new = commands.add_parser("new", help="write studies/<first-author>-<year>.yml with every field present and explained")
+    new.add_argument("first_author")
+    new.add_argument("year")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    try:
+        return _run(args, root)
+    except InputError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted; the previous site/ is unchanged.", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug, not bad data: say so briefly unless asked for detail
+        if args.verbose:
+            raise
+        print(f"Error: unexpected failure ({type(error).__name__}: {error}). The previous site/ is unchanged. "
+              "Run again with --verbose for details.", file=sys.stderr)
+        return 1
+
+
+def _run(args, root: Path) -> int:
+    from . import build as pipeline
+
+    if args.command == "check":
+        site = pipeline.prepare(root)
+        print(f"OK: review.yml and {len(site.studies)} study files are valid and consistent with the review's reported results.")
+        return 0
+    if args.command == "new":
+        from .scaffold import new_study
+
+        today = os.environ.get("SOURCE_DATE_EPOCH")
+        day = (datetime.datetime.fromtimestamp(int(today), datetime.timezone.utc).date() if today
+               else datetime.date.today()).isoformat()
+        try:
+            path = new_study(root, args.first_author, args.year, day)
+        except (ValueError, FileExistsError) as error:
+            print(f"Error: {error}", file=sys.stderr)
+            return 2
+        print(f"Wrote {path.relative_to(root)}. Fill in every value the sources report, then run: python build_site.py check")
+        return 0
+
+    from mkdocs.exceptions import MkDocsException
+
+    pipeline.quiet_mkdocs_logging()
+    try:
+        if args.command == "build":
+            site_dir = pipeline.build(root, args.site_dir)
+            print(f"Built the site into {site_dir}")
+            return 0
+        from mkdocs.commands.serve import serve
+
+        pipeline.prepare(root)  # report data problems before the server starts
+        serve(str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
+        return 0
+    except MkDocsException as error:
+        print(f"Error: the site could not be built: {error}. The previous site/ is unchanged.", file=sys.stderr)
+        return 1

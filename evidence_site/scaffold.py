@@ -1,0 +1,64 @@
+"""Write a new study file from the JSON Schema: every field present, each explained by a comment."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path
+
+from .validate import _resolve, validator
+
+HEADER = "# yaml-language-server: $schema=../schema/study.schema.json\n"
+
+
+def study_id(first_author: str, year: str) -> str:
+    surname = re.sub(r"[^a-z0-9]+", "-", first_author.lower()).strip("-")
+    if not surname or not re.fullmatch(r"[0-9]{4}", year):
+        raise ValueError("give the first author's surname and a four-digit year, e.g. new brown 2020")
+    return f"{surname}-{year}"
+
+
+def new_study(root: Path, first_author: str, year: str, today: str) -> Path:
+    sid = study_id(first_author, year)
+    path = root / "studies" / f"{sid}.yml"
+    if path.exists():
+        raise FileExistsError(f"studies/{sid}.yml already exists; edit it, or add a letter for a second study (e.g. {sid}b)")
+    schema = validator("study").schema
+    values = {"id": sid, "year": int(year), "added": today, "updated": None}
+    text = HEADER + "".join(_lines(schema, schema, values, 0))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _comment(description: str | None, indent: int) -> list[str]:
+    if not description:
+        return []
+    pad = " " * indent
+    return [f"{pad}# {line}\n" for line in textwrap.wrap(description, 96 - indent)]
+
+
+def _lines(node: dict, root: dict, values: dict, indent: int) -> list[str]:
+    node = _resolve(root, node)
+    out = []
+    pad = " " * indent
+    for name, prop in node.get("properties", {}).items():
+        prop_resolved = _resolve(root, prop)
+        out += _comment(prop.get("description") or prop_resolved.get("description"), indent)
+        types = prop_resolved.get("type")
+        types = [types] if isinstance(types, str) else (types or [])
+        if "object" in types and "properties" in prop_resolved:
+            out.append(f"{pad}{name}:\n")
+            out += _lines(prop_resolved, root, values, indent + 2)
+        elif "array" in types and "properties" in _resolve(root, prop_resolved.get("items", {})):
+            out.append(f"{pad}{name}:\n")
+            item_lines = _lines(prop_resolved["items"], root, values, indent + 4)
+            first = next(i for i, line in enumerate(item_lines) if not line.lstrip().startswith("#"))
+            item_lines[first] = f"{pad}  - " + item_lines[first].lstrip()
+            out += item_lines
+        else:
+            value = values.get(name)
+            shown = "[]" if (value is None and "array" in types and "null" not in types) else json.dumps(value)
+            out.append(f"{pad}{name}: {shown}\n")
+    return out
