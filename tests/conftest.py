@@ -1,0 +1,45 @@
+"""Shared fixtures: a temporary copy of the project, and one real site build per test session."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PROJECT_PARTS = ["review.yml", "mkdocs.yml", "studies", "docs", "schema", "evidence_site", "build_site.py"]
+
+
+def copy_project(dest: Path, studies: bool = True) -> Path:
+    """A working copy of the project (code, config, data) in dest, for tests that change files."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if part == "studies" and not studies:
+            (dest / "studies").mkdir()
+        elif src.is_dir():
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real project built once with the real MkDocs build (strict), into a temporary folder."""
+    from evidence_site.build import build
+
+    site_dir = tmp_path_factory.mktemp("built") / "site"
+    build(ROOT, site_dir)
+    return site_dir
