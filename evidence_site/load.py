@@ -168,14 +168,16 @@ def nesting_depth(text: str) -> tuple[int, int]:
         while indents and indents[-1] >= indent:
             indents.pop()
         indents.append(indent)
+        deepest_flow = flow
         for char in stripped:
             if char in "[{":
                 flow += 1
+                deepest_flow = max(deepest_flow, flow)
             elif char in "]}":
                 flow = max(flow - 1, 0)
             elif char == "#":
                 break
-        depth = len(indents) + flow
+        depth = len(indents) + deepest_flow
         if depth > worst:
             worst, worst_line = depth, number
     return worst, worst_line

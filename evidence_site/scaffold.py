@@ -52,11 +52,17 @@ def _lines(node: dict, root: dict, values: dict, indent: int) -> list[str]:
             out.append(f"{pad}{name}:\n")
             out += _lines(prop_resolved, root, values, indent + 2)
         elif "array" in types and "properties" in _resolve(root, prop_resolved.get("items", {})):
-            out.append(f"{pad}{name}:\n")
             item_lines = _lines(prop_resolved["items"], root, values, indent + 4)
             first = next(i for i, line in enumerate(item_lines) if not line.lstrip().startswith("#"))
             item_lines[first] = f"{pad}  - " + item_lines[first].lstrip()
-            out += item_lines
+            if "null" in types:  # a list of records that usually has entries: show one to fill in
+                out.append(f"{pad}{name}:\n")
+                out += item_lines
+            else:  # often empty: an empty list, with the shape of an entry shown in comments
+                out += [f"{pad}# Example entry:\n"] + [
+                    f"{pad}#{line[len(pad):]}" if line.startswith(pad) else line for line in item_lines
+                    if not line.lstrip().startswith("#")]
+                out.append(f"{pad}{name}: []\n")
         else:
             value = values.get(name)
             shown = "[]" if (value is None and "array" in types and "null" not in types) else json.dumps(value)

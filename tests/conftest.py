@@ -43,3 +43,24 @@ def built_site(tmp_path_factory) -> Path:
     site_dir = tmp_path_factory.mktemp("built") / "site"
     build(ROOT, site_dir)
     return site_dir
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+
+
+@pytest.fixture
+def golden(request):
+    """Compare text with tests/golden/<name>; with --update-golden, write it instead."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = Path(__file__).resolve().parent / "golden" / name
+        if update or not path.exists():
+            if not update:
+                pytest.fail(f"no golden file {path}; run pytest --update-golden and review the diff")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert text == path.read_text(encoding="utf-8"), f"output differs from {path}"
+
+    return check

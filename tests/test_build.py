@@ -1,0 +1,131 @@
+"""A real `mkdocs build --strict` of the real project, and the built HTML checked page by page."""
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+STUDY_IDS = sorted(p.stem for p in (ROOT / "studies").glob("*.yml"))
+
+
+BLOCKS = {"p", "div", "li", "td", "th", "tr", "dt", "dd", "h1", "h2", "h3", "h4", "br", "caption", "pre", "title"}
+
+
+class Page(HTMLParser):
+    """The visible text (block elements separated by a space), ids and links of one built page."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.ids, self.links, self.chunks, self.title = set(), [], [], ""
+        self._skip = self._in_title = False
+        self.feed(path.read_text(encoding="utf-8"))
+        self.text = " ".join("".join(self.chunks).replace("¶", "").split())
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append((attrs["href"], attrs.get("rel")))
+        if tag in BLOCKS:
+            self.chunks.append(" ")
+        self._skip = tag in ("script", "style")
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag):
+        if tag in BLOCKS:
+            self.chunks.append(" ")
+        self._skip = self._in_title = False
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.chunks.append(data)
+        if self._in_title:
+            self.title += data
+
+
+def page(site: Path, url: str) -> Page:
+    return Page(site / url.strip("/") / "index.html" if url != "/" else site / "index.html")
+
+
+@pytest.mark.parametrize("url", ["/", "/findings/", "/studies/", "/limitations/", "/methods/", "/citation/"]
+                         + [f"/studies/{i}/" for i in STUDY_IDS])
+def test_every_page_exists(built_site, url):
+    assert page(built_site, url).text
+
+
+def test_one_page_per_study_file_and_nothing_else(built_site):
+    built = sorted(p.name for p in (built_site / "studies").iterdir() if p.is_dir())
+    assert built == STUDY_IDS
+
+
+def test_home_page_headline_figures(built_site):
+    home = page(built_site, "/")
+    for figure in ["9/23 (39%, 95% CI 22–59%)", "5/6 (83%, 95% CI 44–97%)", "1/5 (20%, 95% CI 4–62%)",
+                   "3/12 (25%, 95% CI 9–53%)", "7/10 (70%, 95% CI 40–89%)", "22/23 (96%, 95% CI 79–99%)"]:
+        assert figure in home.text
+    assert "10 of the 23 included studies have been transcribed (43%)" in home.text
+    assert {"overall", "type-therapy-based", "type-limiting-use", "type-abstinence", "outcome-depression",
+            "quality-caveat", "completeness"} <= home.ids
+    assert ("https://doi.org/10.2196/44922", "noopener") in home.links
+
+
+def test_findings_anchors_and_both_sets_of_figures(built_site):
+    findings = page(built_site, "/findings/")
+    assert {"overall", "type-therapy-based", "type-limiting-use", "type-abstinence", "outcome-depression",
+            "outcome-loneliness", "overall-improved", "by-intervention-type", "by-outcome"} <= findings.ids
+    assert "Abstinence 12 3/12 (25%, 95% CI 9–53%) 10 3 of 10" in findings.text
+    assert "Therapy-based 6 5/6 (83%, 95% CI 44–97%) 0 0" in findings.text
+    assert "Loneliness not yet transcribed not yet transcribed 1 0 of 1" in findings.text
+
+
+def test_studies_page_table_and_completeness(built_site):
+    studies = page(built_site, "/studies/")
+    assert set(STUDY_IDS) <= studies.ids
+    assert "Abstinence 12 10 2" in studies.text and "Therapy-based 6 0 6" in studies.text
+    assert "Limiting use 5 0 5" in studies.text
+    assert "The review included 23 studies. 10 of them (43%) are transcribed here." in studies.text
+    assert "python build_site.py new" in studies.text
+    hrefs = [h for h, _ in studies.links]
+    assert all(f"{i}/" in hrefs for i in STUDY_IDS)
+
+
+def test_study_page_content(built_site):
+    brown = page(built_site, "/studies/brown-2020/")
+    assert brown.title.startswith("Brown and Kuss (2020) - ")
+    assert ("https://doi.org/10.3390/ijerph17124566", "noopener") in brown.links
+    assert "Fear of Missing Out, Mental Wellbeing, and Social Connectedness" in brown.text
+    assert "Participants 61" in brown.text
+    assert "Platforms not reported" in brown.text
+    turel = page(built_site, "/studies/turel-2018/")
+    assert "Review's overall classification not reported" in turel.text
+    assert "Outcomes Not yet transcribed." in turel.text
+    hall = page(built_site, "/studies/hall-2019/")
+    assert "no DOI found" in hall.text
+
+
+def test_limitations_methods_citation(built_site):
+    limitations = page(built_site, "/limitations/")
+    assert "22/23 (96%, 95% CI 79–99%)" in limitations.text and "16/23 (70%, 95% CI 49–84%)" in limitations.text
+    assert {"weak-quality", "selection-bias", "student-samples", "quality", "quality-weak", "site-data"} \
+        <= limitations.ids
+    methods = page(built_site, "/methods/")
+    assert "Records found by the searches 2785" in methods.text and "Studies included 23" in methods.text
+    assert "Duplicates removed not reported" in methods.text
+    citation = page(built_site, "/citation/")
+    assert ("Plackett R, Blyth A, Schartau P. The Impact of Social Media Use Interventions on Mental Well-Being: "
+            "Systematic Review. J Med Internet Res 2023;25:e44922. doi: 10.2196/44922") in citation.text
+    assert "@article{plackett2023," in citation.text and "TY - JOUR" in citation.text
+    assert ("https://doi.org/10.2196/44922", "noopener") in citation.links
+
+
+def test_offline_no_other_hosts(built_site):
+    for html in built_site.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, html
+        assert "<script src=\"http" not in text and "<link rel=\"stylesheet\" href=\"http" not in text, html
+
+
+def test_generated_pages_are_not_written_to_docs():
+    assert not list((ROOT / "docs").rglob("*.md"))

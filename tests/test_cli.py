@@ -1,0 +1,101 @@
+"""The command line as a maintainer uses it: exit codes, messages, no tracebacks, site kept on failure."""
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "build_site.py", *args], cwd=project, capture_output=True, text=True,
+                          timeout=300)
+
+
+def tree_digest(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_check_ok(project):
+    result = run(project, "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ("OK: review.yml and 10 study files are valid and consistent with the review's "
+                             "reported results.\n")
+
+
+def test_check_reports_every_problem_and_exits_1(project):
+    brown = project / "studies" / "brown-2020.yml"
+    brown.write_text(brown.read_text().replace("  type: abstinence", "  type: abstinance"))
+    (project / "studies" / "hall-2019.yml").write_text("id: hall-2019\nid: again\n")
+    result = run(project, "check")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "studies/brown-2020.yml:22:3: intervention.type: 'abstinance' is not a known intervention type (did you "
+        "mean 'abstinence'?); expected one of: therapy-based, limiting-use, abstinence "
+        "(codebook.intervention_types in review.yml) [not-in-codebook]",
+        "studies/hall-2019.yml:2:1: id: duplicate key; 'id' is already given on line 1 [duplicate-key]",
+        "Found 2 problems in 2 files.",
+    ]
+    assert "Traceback" not in result.stderr
+
+
+def test_failed_build_leaves_previous_site_untouched(project):
+    first = run(project, "build")
+    assert first.returncode == 0, first.stderr
+    before = tree_digest(project / "site")
+    assert "index.html" in before and "studies/brown-2020/index.html" in before
+    (project / "studies" / "brown-2020.yml").write_text("title: [\n")
+    failed = run(project, "build")
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("studies/brown-2020.yml:")
+    assert "Traceback" not in failed.stderr
+    assert tree_digest(project / "site") == before
+    assert not list(project.glob(".site-build-*"))
+
+
+def test_build_failure_inside_mkdocs_is_reported_without_traceback(project):
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace("  - Methods: methods.md\n",
+                                                                                   "  - Methods: missing.md\n"))
+    result = run(project, "build")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "The previous site/ is unchanged." in result.stderr
+    assert not (project / "site").exists()
+
+
+def test_new_writes_a_commented_template_that_fails_check_until_filled(project):
+    result = run(project, "new", "Smith", "2021")
+    assert result.returncode == 0, result.stderr
+    path = project / "studies" / "smith-2021.yml"
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=../schema/study.schema.json\n")
+    assert "id: \"smith-2021\"" in text and "# Number of participants the study reports" in text
+    check = run(project, "check")
+    assert check.returncode == 1
+    assert "studies/smith-2021.yml" in check.stderr and "Traceback" not in check.stderr
+    filled = (text.replace("authors: []", "authors: [Ann Smith]")
+              .replace("title: null", "title: A made-up study for this test", 1)
+              .replace("journal: null", "journal: Test Journal", 1)
+              .replace("  type: null", "  type: limiting-use")
+              .replace("description: null", "description: Less time on social media.")
+              .replace("  - domain: null", "  - domain: depression")
+              .replace("    name: null", "    name: depression"))
+    path.write_text(filled)
+    assert run(project, "check").returncode == 0, run(project, "check").stderr
+
+
+def test_new_refuses_to_overwrite(project):
+    result = run(project, "new", "brown", "2020")
+    assert result.returncode == 2
+    assert result.stderr == ("Error: studies/brown-2020.yml already exists; edit it, or add a letter for a second "
+                             "study (e.g. brown-2020b)\n")
+
+
+@pytest.mark.parametrize("args", [[], ["frobnicate"], ["new", "smith"]])
+def test_usage_errors_exit_2(project, args):
+    result = run(project, *args)
+    assert result.returncode == 2
+    assert "usage: build_site.py" in result.stderr

@@ -1,0 +1,98 @@
+"""Each macro on a small input, compared with golden output; the escaping rules; determinism."""
+
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from evidence_site.aggregate import Count
+from evidence_site.build import prepare
+from evidence_site.render import _env, doi_url, page_text, render_pages, safe_url
+
+MADEUP = Path(__file__).resolve().parent / "fixtures" / "madeup-review"
+
+
+@pytest.fixture(scope="module")
+def site():
+    return prepare(MADEUP)
+
+
+def call(macro: str, *args) -> str:
+    template = _env().from_string('{% import "_macros.md.j2" as m %}{{ m.' + macro + "(*args) }}")
+    return template.render(args=args)
+
+
+def labels(site):
+    return {group: {c["key"]: c for c in items} for group, items in site.review["codebook"].items()}
+
+
+def test_macros_golden(site, golden):
+    alpha = next(s for s in site.studies if s["id"] == "alpha-2020")
+    lab = labels(site)
+    outputs = {
+        "nr-none": call("nr", None),
+        "nr-value": call("nr", "Denmark"),
+        "count": call("count", Count(5, 6)),
+        "count-small": call("count", Count(1, 3)),
+        "count-missing": call("count", None),
+        "effect": call("effect", "improved", lab),
+        "effect-none": call("effect", None, lab),
+        "quality": call("quality", "weak", lab),
+        "study-name": call("study_name", alpha),
+        "study-reference": call("study_reference", alpha["citation"]),
+        "doi-link": call("doi_link", "10.1089/cyber.2016.0259"),
+        "study-row": call("study_row", alpha, lab),
+        "study-table": call("study_table", site.studies, lab),
+        "finding": call("finding", "type-therapy-based", call("count", Count(5, 6)), "Therapy-based studies.",
+                        "findings/"),
+        "comparison-table": call("comparison_table", site.summary["by_type"], "Caption", "type-", "Type",
+                                 site.summary["favourable"], "not yet transcribed"),
+        "citation-vancouver": call("citation_vancouver", site.review["citation"]),
+        "citation-apa": call("citation_apa", site.review["citation"]),
+    }
+    for name, text in outputs.items():
+        golden(f"macros/{name}.html", text + "\n")
+
+
+def test_vancouver_matches_the_journal_citation_line():
+    real = prepare(Path(__file__).resolve().parent.parent)
+    html = call("citation_vancouver", real.review["citation"])
+    text = unescape(html)
+    assert text == ("Plackett R, Blyth A, Schartau P. The Impact of Social Media Use Interventions on Mental "
+                    "Well-Being: Systematic Review. J Med Internet Res 2023;25:e44922. doi: 10.2196/44922")
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("plain words, 5/6 (83%)", "plain words, 5/6 &#40;83%&#41;"),
+    ("<script>alert(1)</script>", "&#60;script&#62;alert&#40;1&#41;&#60;/script&#62;"),
+    ("{{ 7*7 }} {% if %}", "&#123;&#123; 7&#42;7 &#125;&#125; &#123;% if %&#125;"),
+    ("[x](javascript:alert(1))", "&#91;x&#93;&#40;javascript:alert&#40;1&#41;&#41;"),
+    ("# not a heading", "&#35; not a heading"),
+    ("- not a list", "&#45; not a list"),
+    ("1. not a list", "1&#46; not a list"),
+    ("line one\n\nline two", "line one line two"),
+    ("a | b", "a &#124; b"),
+    ("Brown & Kuss", "Brown &#38; Kuss"),
+    (None, "not reported"),
+    (12, "12"),
+])
+def test_page_text(value, expected):
+    assert str(page_text(value)) == expected
+
+
+def test_urls_pass_one_allow_list():
+    assert safe_url("https://example.org/a?b=1&c=2") == "https://example.org/a?b=1&amp;c=2"
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url("data:text/html,<b>") is None
+    assert safe_url("http://") is None
+    assert doi_url("10.1000/a b<c>") == "https://doi.org/10.1000/a%20b%3Cc%3E"
+    assert doi_url("javascript:alert(1)") is None
+
+
+def test_rendering_is_deterministic(site):
+    first = render_pages(site.review, site.studies, site.summary)
+    second = render_pages(site.review, site.studies, site.summary)
+    assert first == second
+    assert sorted(first) == ["citation.md", "findings.md", "index.md", "limitations.md", "methods.md",
+                             "studies/alpha-2020.md", "studies/beta-2021.md", "studies/delta-2023.md",
+                             "studies/gamma-2022.md", "studies/index.md"]
