@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import logging
 import os
 import sys
 from pathlib import Path
@@ -76,6 +77,7 @@ def _run(args, root: Path) -> int:
         from mkdocs.commands.serve import serve
 
         pipeline.prepare(root)  # report data problems before the server starts
+        logging.getLogger("mkdocs").setLevel(logging.INFO)  # show the address and each rebuild
         serve(str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
         return 0
     except MkDocsException as error:
