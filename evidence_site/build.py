@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -28,7 +29,13 @@ def load_studies(root: Path) -> list[Document]:
     docs = []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         name = f"studies/{path.name}"
-        if path.name.startswith(".") or path.is_dir():
+        if path.name.startswith("."):
+            continue
+        if path.is_symlink():  # a pull request can add a link to any file on the build machine
+            docs.append(Document(name, problems=[Problem(name, 1, 1, "(file)",
+                        "is a symbolic link; a study file must be an ordinary file in studies/", "not-a-file")]))
+            continue
+        if path.is_dir():
             continue
         if path.suffix != ".yml":
             docs.append(Document(name, problems=[Problem(name, 1, 1, "(file)",
@@ -77,10 +84,12 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
 
     root = root.resolve()
     site_dir = (site_dir or root / "site").resolve()
+    if site_dir.parent.is_dir():
+        _clean_leftovers(site_dir)
     site = prepare(root)
     _prepared[root] = site
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".site-build-{os.getpid()}-", dir=site_dir.parent))
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
         mkdocs_build(config)
@@ -89,6 +98,34 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
         _prepared.pop(root, None)
         shutil.rmtree(staging, ignore_errors=True)
     return site_dir
+
+
+def _clean_leftovers(site_dir: Path) -> None:
+    """Remove what builds that were killed left beside site_dir (their folders carry their process
+    id): staging folders, and the previous site moved aside for the swap, which goes back into
+    place if the kill came between the two renames."""
+    for path in sorted(site_dir.parent.iterdir()):
+        staging = re.match(r"\.site-build-(\d+)-", path.name)
+        old = re.fullmatch(rf"\.{re.escape(site_dir.name)}-old-(\d+)", path.name)
+        match = staging or old
+        if not match or _alive(int(match.group(1))):
+            continue
+        if old and not site_dir.exists():
+            os.rename(path, site_dir)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix" or pid == os.getpid():
+        return True  # cannot tell safely, or this very build: keep it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _swap(new: Path, target: Path) -> None:

@@ -6,7 +6,16 @@ and field path, so the command line can report every problem in every file at on
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Characters that would act on a terminal or reorder the line (escape sequences, bell, newlines,
+# bidirectional overrides) when a problem quotes a hostile value or file name: shown as escapes.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: str) -> str:
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -19,7 +28,7 @@ class Problem:
     code: str = "invalid"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.path}: {self.message} [{self.code}]"
+        return _visible(f"{self.file}:{self.line}:{self.column}: {self.path}: {self.message} [{self.code}]")
 
 
 class InputError(Exception):

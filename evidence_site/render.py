@@ -23,7 +23,10 @@ NOT_REPORTED = "not reported"
 # character references, which browsers show as the character and Markdown passes through untouched.
 _ESCAPE = set("&<>\"'`*_[](){}|!~^$=#+\\")
 _LINE_START = re.compile(r"^(?:[-.:;,?%@/]|[0-9]+[.)])")  # list, heading or definition markers at line start
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_SAFE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a study id names its page: no slash, dot or space
+# Control and invisible direction characters are dropped; the joiners U+200C and U+200D stay (emoji and
+# several scripts need them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _ref(char: str) -> str:
@@ -120,5 +123,7 @@ def render_pages(review: dict, studies: list[dict], summary: dict) -> dict[str, 
     pages["studies/index.md"] = env.get_template("studies.md.j2").render(context)
     study_template = env.get_template("study.md.j2")
     for study in studies:
+        if not _SAFE_ID.fullmatch(str(study["id"])):  # validation refuses such ids; an id never becomes a path
+            raise ValueError(f"study id {study['id']!r} cannot name a page")
         pages[f"studies/{study['id']}.md"] = study_template.render(context, study=study)
     return pages

@@ -6,8 +6,10 @@ expected); nothing here raises on bad data.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -121,7 +123,7 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
         if description and code in ("bad-format", "wrong-type", "out-of-range"):
             message += f"; expected: {description}"
         problems.append(doc.problem(path, message, code))
-    return problems
+    return list(dict.fromkeys(problems))  # each missing field once, however many `required` errors name it
 
 
 def _description_at(schema_name: str, path: tuple) -> str | None:
@@ -247,15 +249,35 @@ def _has_path(data, dotted: str) -> bool:
     return True
 
 
-def validate_studies(docs: list[Document], codebook: dict | None) -> list[Problem]:
+def today() -> datetime.date:
+    """Today's date, or the date SOURCE_DATE_EPOCH gives (for reproducible builds and tests)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+    return datetime.date.today()
+
+
+def future_problems(doc: Document, now: datetime.date) -> list[Problem]:
+    """A publication year later than this year (the schema only bounds it loosely)."""
+    citation = doc.data.get("citation")
+    year = citation.get("year") if isinstance(citation, dict) else None
+    schema_max = validator("study").schema["properties"]["citation"]["properties"]["year"]["maximum"]
+    if type(year) is int and now.year < year <= schema_max:
+        return [doc.problem(("citation", "year"), f"{describe(year)} is too large; the largest allowed is {now.year} "
+                            f"(this year); expected: {_description_at('study', ('citation', 'year'))}", "out-of-range")]
+    return []
+
+
+def validate_studies(docs: list[Document], codebook: dict | None, now: datetime.date | None = None) -> list[Problem]:
     """All problems in all loaded study files (files that failed to load are skipped).
 
     Without a valid codebook (the review file has problems), categories are not checked.
     """
+    now = now or today()
     loaded = [doc for doc in docs if isinstance(doc.data, dict)]
     problems = []
     for doc in loaded:
-        problems += schema_problems(doc, "study") + inferred_problems(doc)
+        problems += schema_problems(doc, "study") + inferred_problems(doc) + future_problems(doc, now)
         if codebook:
             problems += codebook_problems(doc, codebook)
     return problems + identity_problems(loaded)

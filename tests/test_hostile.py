@@ -1,0 +1,272 @@
+"""Hostile and broken study files: nothing injected, nothing lost, every failure explained.
+
+Each case in tests/hostile/ is a spec, <case>.expect.yml, naming the files it drops into studies/
+and the outcome it must have (see tests/hostile/README.md). For every case the test copies the
+project into a temporary folder with a previous site/ already in place, drops the files in, runs
+`python build_site.py check` and `build` as a user would, and asserts:
+
+- rejected files: exit status 1 from both commands, exactly the expected problem lines on stderr,
+  nothing on stdout, and the previous site/ byte-identical afterwards;
+- accepted files: exit status 0, and every built page parsed with html.parser shows the hostile
+  text as text while having no event-handler attribute, no javascript:/data: URL, no foreign
+  element and no script that the page's Content-Security-Policy does not allow;
+- always: no traceback, nothing written outside site/, no staging folder left behind, and each
+  command finishes within TIME_LIMIT seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import copy_project
+from html_safety import Page, site_pages
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+CASES = sorted(p.name[: -len(".expect.yml")] for p in HOSTILE.glob("*.expect.yml"))
+DEFAULT_NAME = "hostile-2020.yml"
+TIME_LIMIT = 60  # seconds per command; a hostile file must stay cheap
+# The day the tests pretend it is (2026-11-26), so "a year in the future" means the same thing every year.
+TODAY_EPOCH = "1795651200"
+ACCEPTED_CHECK = "OK: review.yml and {n} study files are valid and consistent with the review's reported results.\n"
+PREVIOUS_SITE = {
+    "index.html": b"<!doctype html><title>previous site</title><p>the last good build</p>\n",
+    "studies/brown-2020/index.html": b"<p>an older study page</p>\n",
+    "assets/site.css": b"body { color: black }\n",
+}
+
+
+def load_spec(case: str) -> dict:
+    spec = yaml.safe_load((HOSTILE / f"{case}.expect.yml").read_text(encoding="utf-8"))
+    assert spec["outcome"] in ("accepted", "rejected"), case
+    return spec
+
+
+def make_file(dest: Path, recipe: dict) -> None:
+    """Write one input file from its recipe (so invalid or huge bytes are never committed)."""
+    if "symlink" in recipe:
+        os.symlink(recipe["symlink"], dest)
+        return
+    if "from" in recipe:
+        text = (HOSTILE / recipe["from"]).read_text(encoding="utf-8")
+    elif "parts" in recipe:  # [[text, times], ...]
+        text = "".join(piece * times for piece, times in recipe["parts"])
+    else:
+        text = recipe.get("text", "")
+    text += recipe.get("then", "")
+    data = text.encode(recipe.get("encoding", "utf-8"))
+    if "pad_to" in recipe:  # a long YAML comment up to exactly pad_to bytes
+        filler = recipe["pad_to"] - len(data) - 2
+        assert filler >= 0, recipe
+        data += b"#" + b"x" * filler + b"\n"
+    dest.write_bytes(data)
+
+
+def tree(folder: Path, skip: str | None = None) -> dict[str, str]:
+    """Every file and link under folder (except the subfolder skip) -> a digest of its bytes or target."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if skip and (rel == skip or rel.startswith(skip + "/")) or "__pycache__" in rel:
+            continue
+        if path.is_symlink():
+            out[rel] = "link:" + os.readlink(path)
+        elif path.is_file():
+            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            out[rel] = "dir"
+    return out
+
+
+def with_previous_site(project: Path) -> dict[str, str]:
+    """A small previous site/ in project, and its digest."""
+    for rel, content in PREVIOUS_SITE.items():
+        (project / "site" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / "site" / rel).write_bytes(content)
+    return tree(project / "site")
+
+
+def run(project: Path, *args: str) -> tuple[subprocess.CompletedProcess, float]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": TODAY_EPOCH, "PYTHONDONTWRITEBYTECODE": "1"}
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "build_site.py", *args], cwd=project, capture_output=True, text=True,
+                            timeout=TIME_LIMIT, env=env)
+    return result, time.perf_counter() - start
+
+
+def summary_line(problems: list[str]) -> str:
+    files = {line.split(":", 1)[0] for line in problems}
+    noun = "problem" if len(problems) == 1 else "problems"
+    return f"Found {len(problems)} {noun} in {len(files)} file{'s' if len(files) != 1 else ''}."
+
+
+def leftovers(project: Path) -> list[str]:
+    return sorted(p.name for p in project.iterdir() if p.name.startswith((".site-build-", ".site-old-")))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_hostile_case(case, tmp_path):
+    spec = load_spec(case)
+    project = copy_project(tmp_path / "project")
+    studies_before = len(list((project / "studies").glob("*.yml")))
+    files = spec.get("files") or {DEFAULT_NAME: {"from": f"{case}.yml"}}
+    for name, recipe in files.items():
+        make_file(project / "studies" / name, recipe)
+    previous_site = with_previous_site(project)
+    outside_before = tree(tmp_path, skip="project/site")
+
+    check, check_time = run(project, "check")
+    build, build_time = run(project, "build")
+    if os.environ.get("HOSTILE_TIMINGS"):  # a file to add each case's figures to, for reports
+        with open(os.environ["HOSTILE_TIMINGS"], "a", encoding="utf-8") as out:
+            out.write(json.dumps({"case": case, "outcome": spec["outcome"], "check_s": round(check_time, 3),
+                                  "build_s": round(build_time, 3), "exit": [check.returncode, build.returncode],
+                                  "traceback": "Traceback" in check.stderr + build.stderr + check.stdout
+                                  + build.stdout}) + "\n")
+
+    for result in (check, build):
+        assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    assert tree(tmp_path, skip="project/site") == outside_before, "something was written outside site/"
+    assert leftovers(project) == [], "a staging folder was left behind"
+
+    if spec["outcome"] == "rejected":
+        expected = spec["problems"] + [summary_line(spec["problems"])]
+        assert (check.returncode, check.stdout, check.stderr.splitlines()) == (1, "", expected)
+        assert (build.returncode, build.stdout, build.stderr.splitlines()) == (1, "", expected)
+        assert tree(project / "site") == previous_site, "the previous site/ changed after a failed build"
+        return
+
+    n = studies_before + len(files)
+    assert (check.returncode, check.stdout, check.stderr) == (0, ACCEPTED_CHECK.format(n=n), "")
+    assert (build.returncode, build.stderr) == (0, ""), build.stderr
+    assert build.stdout == f"Built the site into {project / 'site'}\n"
+    site = project / "site"
+    pages = site_pages(site)
+    assert len(list(site.glob("studies/*/index.html"))) == n
+    problems = []
+    parsed = {}
+    for path in pages:
+        page = parsed[path.relative_to(site).as_posix()] = Page(path)
+        problems += [f"{path.relative_to(site)}: {danger}" for danger in page.dangers()]
+    index = site / "search" / "search_index.json"  # search results are shown as HTML: no markup from data
+    for doc in json.loads(index.read_text(encoding="utf-8"))["docs"] if index.exists() else []:
+        entry = Page(text=f"<h1>{doc['title']}</h1>{doc['text']}")
+        problems += [f"search index {doc['location']}: {danger}" for danger in entry.dangers()]
+        problems += [f"search index {doc['location']}: a script element" for _ in entry.scripts]
+    assert problems == []
+    for rel, texts in (spec.get("shows") or {}).items():
+        for text in texts:
+            assert text in parsed[rel].text, f"{rel} does not show {text!r} as text"
+
+
+# Atomic builds: a build killed at any moment leaves the previous site/ byte-identical ---------------
+
+SLOW_HOOK = '''"""Test hook: the staging folder is complete; signal it, then wait to be killed before the swap."""
+import os
+import pathlib
+import time
+
+
+def on_post_build(config):
+    pathlib.Path(os.environ["BUILT_MARKER"]).write_text("built")
+    time.sleep(120)
+'''
+
+
+def start_build(project: Path, **env) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "build_site.py", "build"], cwd=project, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **env})
+
+
+def wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.001)
+    return False
+
+
+def staging_folders(project: Path) -> list[Path]:
+    return sorted(project.glob(".site-build-*"))
+
+
+def test_build_killed_before_the_swap_leaves_the_previous_site(tmp_path):
+    project = copy_project(tmp_path / "project")
+    previous = with_previous_site(project)
+    (project / "slow_hook.py").write_text(SLOW_HOOK)
+    config = (project / "mkdocs.yml").read_text()
+    (project / "mkdocs.yml").write_text(config.replace("hooks:\n", "hooks:\n  - slow_hook.py\n", 1))
+    marker = tmp_path / "built"
+    build = start_build(project, BUILT_MARKER=str(marker))
+    try:
+        assert wait_for(marker.exists, TIME_LIMIT), build.communicate(timeout=5)
+        staging = staging_folders(project)
+        assert len(staging) == 1 and (staging[0] / "index.html").exists()  # the new site is complete ...
+    finally:
+        build.kill()  # ... and the build dies before swapping it in (SIGKILL: no cleanup runs)
+        build.communicate()
+    assert build.returncode == -9
+    assert tree(project / "site") == previous
+    assert staging_folders(project) == staging  # the killed build's staging folder is left over
+
+    (project / "mkdocs.yml").write_text(config)
+    result, _ = run(project, "build")
+    assert result.returncode == 0, result.stderr
+    assert staging_folders(project) == [] and leftovers(project) == []  # the next build cleans it up
+    assert (project / "site" / "studies" / "brown-2020" / "index.html").exists()
+    assert tree(project / "site") != previous
+
+
+def test_build_killed_as_soon_as_it_starts_writing_leaves_the_previous_site(tmp_path):
+    project = copy_project(tmp_path / "project")
+    previous = with_previous_site(project)
+    for _attempt in range(5):
+        build = start_build(project)
+        appeared = wait_for(lambda: staging_folders(project) or build.poll() is not None, TIME_LIMIT)
+        build.kill()
+        build.communicate()
+        assert appeared
+        if build.returncode == -9:  # killed mid-way, not already finished
+            break
+    assert build.returncode == -9
+    assert tree(project / "site") == previous
+    assert len(staging_folders(project)) == 1
+
+
+def test_build_killed_between_the_two_renames_gets_the_previous_site_back(tmp_path):
+    """The swap renames site/ aside, then the new folder into place; a kill between the two leaves
+    no site/ at all. The next build, even one that fails, puts the previous site back first."""
+    project = copy_project(tmp_path / "project")
+    previous = with_previous_site(project)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (project / "site").rename(project / f".site-old-{dead.pid}")
+    (project / f".site-build-{dead.pid}-x1y2z3").mkdir()
+    (project / "studies" / "hall-2019.yml").write_text("id: [unclosed\n")
+    result, _ = run(project, "build")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert tree(project / "site") == previous
+    assert leftovers(project) == []
+
+
+def test_a_running_build_is_never_cleaned_up_by_another(tmp_path):
+    project = copy_project(tmp_path / "project")
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        staging = project / f".site-build-{alive.pid}-a1b2c3"
+        staging.mkdir()
+        result, _ = run(project, "build")
+        assert result.returncode == 0, result.stderr
+        assert staging.is_dir()
+    finally:
+        alive.kill()
+        alive.wait()
