@@ -79,6 +79,7 @@ def summarise(review: dict, studies: list[dict]) -> dict:
             if group and group.get(favourable) is not None else None,
             "transcribed": len(mine),
             "transcribed_favourable": sum(s["overall_effect"] == favourable for s in mine),
+            "transcribed_share": _share(sum(s["overall_effect"] == favourable for s in mine), len(mine)),
             "missing": (group["studies"] - len(mine)) if group else None,
             "studies": sorted(s["id"] for s in mine),
         })
@@ -94,6 +95,8 @@ def summarise(review: dict, studies: list[dict]) -> dict:
             if group and group.get(favourable) is not None else None,
             "transcribed": len(measured),
             "transcribed_favourable": sum(any(o["effect"] == favourable for o in _measured(s, key)) for s in measured),
+            "transcribed_share": _share(sum(any(o["effect"] == favourable for o in _measured(s, key)) for s in measured),
+                                        len(measured)),
             "studies": sorted(s["id"] for s in measured),
         })
     overall = []
@@ -103,6 +106,7 @@ def summarise(review: dict, studies: list[dict]) -> dict:
             **category,
             "reported": Count(n, total) if n is not None else None,
             "transcribed": sum(s["overall_effect"] == category["key"] for s in studies),
+            "transcribed_share": _share(sum(s["overall_effect"] == category["key"] for s in studies), len(studies)),
         })
     quality = []
     for category in codebook["quality_ratings"]:
@@ -127,6 +131,11 @@ def summarise(review: dict, studies: list[dict]) -> dict:
         "figures": _figures(reported),
         "data_date": max((s.get("updated") or s["added"] for s in studies), default=None),
     }
+
+
+def _share(n: int, of: int) -> Count | None:
+    """n of the study files in a group, or None when the group has no study file (nothing to share out)."""
+    return Count(n, of) if of else None
 
 
 def _figures(reported: dict) -> dict:

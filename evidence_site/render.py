@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import PACKAGE_DIR
+from .charts import build_charts, svg_number
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 NOT_REPORTED = "not reported"
@@ -99,6 +100,7 @@ def environment() -> Environment:
         comment_end_string="##}",
     )
     env.filters.update(doi_url=doi_url, safe_url=safe_url, join_list=join_list, front_matter_title=front_matter_title)
+    env.filters["num"] = svg_number  # chart coordinates: a number, never text
     return env
 
 
@@ -117,6 +119,7 @@ def render_pages(review: dict, studies: list[dict], summary: dict) -> dict[str, 
     env = _env()
     labels = {group: {c["key"]: c for c in items} for group, items in review["codebook"].items()}
     context = {"review": review, "studies": studies, "summary": summary, "labels": labels}
+    context["charts"] = build_charts(review, studies, summary)  # every figure's data, computed once
     pages = {}
     for name in ("index", "findings", "limitations", "methods", "citation"):
         pages[f"{name}.md"] = env.get_template(f"{name}.md.j2").render(context)

@@ -1,0 +1,486 @@
+"""Chart data for the site's figures: plain dicts with every position already worked out.
+
+The SVG templates in templates/charts/ only draw what these functions return, and all the
+arithmetic goes through the small geometry helpers at the top of this module (`Band`, `scale`,
+`text_width`, `wrap`). Categories (intervention types, outcome domains, effect classes, quality
+ratings and components) come from the codebook in review.yml, in codebook order; nothing here
+names a category. Quality ratings are ordinal: the codebook lists them best first, and a rating's
+position gives its glyph (filled bars, like a signal-strength meter) and its colour class.
+
+Every figure drawn from the study files says how many of the review's studies those files cover.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from .aggregate import Count
+
+# Font sizes in SVG user units, and the average glyph width as a share of the font size (a
+# little above the real average of the sans-serif fonts browsers fall back to, so that labels
+# are never cut off).
+FONT = 12
+SMALL = 11
+CHAR_WIDTH = 0.6
+ROTATE = 45  # degrees; column headings are set at this angle so narrow columns keep full labels
+_SIN45 = 0.7071
+
+
+# --- geometry: the one place where positions are worked out ----------------------------------
+
+@dataclass(frozen=True)
+class Band:
+    """Equal bands (rows or columns) laid side by side from `start`: each `size` long, `gap` apart."""
+
+    start: float
+    size: float
+    gap: float = 0.0
+
+    def at(self, i: int) -> float:
+        """Where band i begins."""
+        return self.start + i * (self.size + self.gap)
+
+    def mid(self, i: int) -> float:
+        """The middle of band i."""
+        return self.at(i) + self.size / 2
+
+    def end(self, count: int) -> float:
+        """Where the last of `count` bands ends (the start, when there are none)."""
+        return self.at(count) - self.gap if count else self.start
+
+
+def scale(value: float, maximum: float, length: float) -> float:
+    """value on a linear axis from 0 to maximum drawn `length` long, clamped; 0 when maximum is 0."""
+    if not maximum or value <= 0:
+        return 0.0
+    return length * min(value, maximum) / maximum
+
+
+def text_width(text: str, size: float = FONT) -> float:
+    """A generous estimate of how wide `text` is set at `size` (no font metrics at build time)."""
+    return len(text) * size * CHAR_WIDTH
+
+
+def wrap(text: str, width: float, size: float = FONT) -> list[str]:
+    """Words of `text` in lines no wider than `width` (a single word longer than that keeps its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(lines[-1] + " " + word, size) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def svg_number(value) -> Markup:
+    """A coordinate for an SVG attribute: a number rounded to 0.1, never anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"not a number: {value!r}")
+    value = round(float(value), 1)
+    return Markup(str(int(value)) if value == int(value) else str(value))
+
+
+# --- shared pieces ------------------------------------------------------------------------------
+
+def study_label(study: dict) -> str:
+    """The study's short name, as the study_name macro in _macros.md.j2 writes it (a test checks)."""
+    authors = study["citation"]["authors"]
+    first = authors[0].split()[-1]
+    if len(authors) == 1:
+        name = first
+    elif len(authors) == 2:
+        name = f"{first} and {authors[1].split()[-1]}"
+    else:
+        name = f"{first} et al"
+    return f"{name} ({study['citation']['year']})"
+
+
+def _ratings(review: dict) -> dict:
+    """Quality ratings by key, with their place on the scale (best first in the codebook)."""
+    items = review["codebook"]["quality_ratings"]
+    out = {}
+    for i, item in enumerate(items):
+        place = "best" if i == 0 else "worst" if i == len(items) - 1 else "mid"
+        out[item["key"]] = {"key": item["key"], "label": item["label"], "filled": len(items) - i,
+                            "of": len(items), "css": f"es-q-{place}"}
+    return out
+
+
+def _effects(review: dict) -> dict:
+    return {e["key"]: {"key": e["key"], "label": e["label"], "symbol": e.get("symbol") or e["label"][:1]}
+            for e in review["codebook"]["effects"]}
+
+
+UNREAD = "Not yet transcribed"  # the review gives the value, but the copies we have did not show it
+UNKNOWN_EFFECT = {"key": "unknown", "label": "not readable", "symbol": "?"}
+
+
+def _quality_legend(ratings: dict) -> list[dict]:
+    items = [{"kind": "quality", "rating": r, "label": f"{r['label']} quality"} for r in ratings.values()]
+    items.append({"kind": "text", "mark": "", "label": "no shading: quality not yet transcribed"})
+    return items
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _transcribed_of(summary_type: dict) -> str:
+    reported = summary_type["reported"]
+    if reported is None:
+        return f"{summary_type['transcribed']} transcribed; the review's count not reported"
+    return f"{summary_type['transcribed']} of {reported['studies']} transcribed"
+
+
+def _coverage(summary: dict) -> str:
+    t = summary["transcribed"]
+    return f"{t.n} of the {t.of} studies the review included"
+
+
+# --- effect direction plot ----------------------------------------------------------------------
+
+def effect_direction(review: dict, studies: list[dict], summary: dict, type_key: str | None = None) -> dict:
+    """One row per study, grouped by intervention type; one column for the review's overall
+    classification and one per outcome domain; a symbol for each direction the review recorded."""
+    codebook = review["codebook"]
+    effects, ratings = _effects(review), _ratings(review)
+    types = [t for t in summary["by_type"] if type_key is None or t["key"] == type_key]
+    chosen = [s for s in studies if type_key is None or s["intervention"]["type"] == type_key]
+
+    names = {s["id"]: study_label(s) for s in chosen}
+    label_w = max([text_width(n) for n in names.values()] + [120]) + 12
+    quality_w = max(text_width("transcribed", SMALL), *(text_width(r["label"], SMALL) + 18 for r in ratings.values()))
+    col = Band(label_w + 4, 34)
+    headings = [{"key": "overall", "label": "Overall (review)", "overall": True}] + [
+        {"key": o["key"], "label": o["label"], "overall": False} for o in codebook["outcomes"]]
+    head_h = max(text_width(h["label"], SMALL) for h in headings) * _SIN45 + 24
+    columns = []
+    for i, h in enumerate(headings):
+        x = col.at(i) + (0 if h["overall"] else 10)  # a gap sets the overall column apart
+        columns.append({**h, "x": x, "mid": x + col.size / 2, "w": col.size, "stripe": i % 2 == 0,
+                        "label_x": x + col.size / 2 - 3, "label_y": head_h - 8})
+    right = columns[-1]["x"] + col.size
+    quality_x = right + 12  # quality last, so that on a phone the symbols sit next to the study names
+    width = max(quality_x + quality_w, max(c["label_x"] + text_width(c["label"], SMALL) * _SIN45 for c in columns)) + 8
+
+    group_h, row_h, y = 30, 38, head_h
+    groups, n_rows = [], 0
+    for t in types:
+        mine = [s for s in chosen if s["intervention"]["type"] == t["key"]]
+        group = {"key": t["key"], "label": t["label"], "y": y, "h": group_h, "note": _transcribed_of(t),
+                 "note_x": 4 + text_width(t["label"], FONT + 1) + 10, "rows": [], "empty": None}
+        y += group_h
+        if not mine:
+            group["empty"] = {"y": y, "h": 24, "text": "no study file of this type yet"}
+            y += 24
+        for s in mine:
+            rating = ratings.get(s["quality"]["global"])
+            cells = []
+            for c in columns:
+                if c["overall"]:
+                    found = [s["overall_effect"]]
+                else:
+                    found = [o["effect"] for o in (s["outcomes"] or []) if o["domain"] == c["key"]]
+                shown = [effects[k] for k in effects if k in found] + ([UNKNOWN_EFFECT] if None in found else [])
+                marks = [{**e, "x": c["mid"] + (i - (len(shown) - 1) / 2) * 12} for i, e in enumerate(shown)]
+                cells.append({"key": c["key"], "overall": c["overall"], "marks": marks, "x": c["x"], "mid": c["mid"]})
+            size = s["sample"]["size"]
+            group["rows"].append({
+                "id": s["id"], "name": names[s["id"]], "y": y, "h": row_h, "n": size,
+                "n_text": f"n = {size}" if size is not None else "n not reported",
+                "quality": rating, "cells": cells,
+                "outcomes_unread": s["outcomes"] is None,
+            })
+            y += row_h
+            n_rows += 1
+        groups.append(group)
+
+    overall_counts = [(e["label"].lower(), sum(s["overall_effect"] == k for s in chosen)) for k, e in effects.items()]
+    unread = sum(s["overall_effect"] is None for s in chosen)
+    scope = "" if type_key is None else f"{types[0]['label']} studies only. "
+    where = f"The study files cover {_coverage(summary)}"
+    desc = (f"{scope}{_plural(n_rows, 'study file', 'study files')} in rows"
+            + (", grouped by type of intervention" if type_key is None else "")
+            + f"; the review's overall classification and {len(codebook['outcomes'])} outcomes in columns. "
+            + "Overall, the review classed " + ", ".join(f"{n} as {label}" for label, n in overall_counts)
+            + (f", and {unread} could not be read" if unread else "") + ". "
+            + f"Quality is rated for {sum(s['quality']['global'] is not None for s in chosen)} of them. {where}.")
+    suffix = "all" if type_key is None else type_key
+    title = "Effect direction plot" + ("" if type_key is None else f": {types[0]['label']}")
+    return {
+        "kind": "effect-direction", "id": f"ed-{suffix}", "wide": True,
+        "title": title, "desc": desc,
+        "caption": (f"Effect direction plot{'' if type_key is None else ' for ' + types[0]['label'].lower() + ' studies'}: "
+                    f"the direction of effect the review recorded for each study file and outcome. "
+                    f"{where}, so studies without a file are missing here."),
+        "width": width, "height": y + 6, "label_w": label_w, "quality_x": quality_x, "quality_w": quality_w,
+        "plot_left": columns[0]["x"] - 4, "plot_right": right, "head_h": head_h,
+        "columns": columns, "groups": groups, "rows": n_rows,
+        "legend": [{"kind": "symbol", "effect": e, "label": e["label"]} for e in effects.values()]
+        + [{"kind": "symbol", "effect": UNKNOWN_EFFECT, "label": "the review's classification could not be read"},
+           {"kind": "text", "mark": "", "label": "blank: not measured"}]
+        + _quality_legend(ratings),
+    }
+
+
+# --- evidence gap map ----------------------------------------------------------------------------
+
+def gap_map(review: dict, studies: list[dict], summary: dict) -> dict:
+    """Intervention type x outcome domain: how many study files looked at each pair, how many of
+    those improved on it, shaded by the weakest quality rating among them; empty pairs are gaps."""
+    codebook = review["codebook"]
+    ratings = _ratings(review)
+    favourable = codebook["effects"][0]
+    fav_symbol = favourable.get("symbol") or favourable["label"][:1]
+    label_w = max([text_width(t["label"], FONT + 1) for t in summary["by_type"]]
+                  + [text_width(_transcribed_of(t), SMALL) for t in summary["by_type"]] + [120]) + 16
+    col = Band(label_w, 44, 4)
+    head_h = max(text_width(o["label"], SMALL) for o in codebook["outcomes"]) * _SIN45 + 24
+    columns = [{"key": o["key"], "label": o["label"], "x": col.at(i), "mid": col.mid(i), "w": col.size,
+                "label_x": col.mid(i) - 3, "label_y": head_h - 8} for i, o in enumerate(codebook["outcomes"])]
+    row = Band(head_h, 48, 4)
+    rows = []
+    for r, t in enumerate(summary["by_type"]):
+        mine = [s for s in studies if s["intervention"]["type"] == t["key"]]
+        cells = []
+        for c in columns:
+            measured = [s for s in mine if any(o["domain"] == c["key"] for o in (s["outcomes"] or []))]
+            improved = sum(any(o["domain"] == c["key"] and o["effect"] == favourable["key"]
+                               for o in s["outcomes"]) for s in measured)
+            rated = [ratings[s["quality"]["global"]] for s in measured if s["quality"]["global"] in ratings]
+            weakest = min(rated, key=lambda q: q["filled"]) if rated else None
+            mix = [(q["label"], sum(s["quality"]["global"] == k for s in measured)) for k, q in ratings.items()]
+            mix = [(label, n) for label, n in mix if n]
+            unrated = len(measured) - len(rated)
+            if unrated:
+                mix.append(("not yet transcribed", unrated))
+            cells.append({"key": c["key"], "label": c["label"], "x": c["x"], "mid": c["mid"],
+                          "studies": len(measured), "improved": improved,
+                          "share": Count(improved, len(measured)) if measured else None,
+                          "weakest": weakest, "quality_mix": mix, "names": [study_label(s) for s in measured]})
+        rows.append({"key": t["key"], "label": t["label"], "note": _transcribed_of(t), "y": row.at(r), "h": row.size,
+                     "files": len(mine), "reported": t["reported"]["studies"] if t["reported"] else None,
+                     "cells": cells})
+    filled = sum(c["studies"] > 0 for r in rows if r["files"] for c in r["cells"])
+    gaps = sum(c["studies"] == 0 for r in rows if r["files"] for c in r["cells"])
+    empty_types = [r for r in rows if not r["files"]]
+    width = max(col.end(len(columns)), max(c["label_x"] + text_width(c["label"], SMALL) * _SIN45 for c in columns)) + 8
+    where = (f"it shows only the {summary['transcribed'].n} transcribed study files, "
+             f"not all {summary['included']} studies the review included")
+    desc = (f"{len(rows)} types of intervention in rows, {len(columns)} outcomes in columns; each cell gives the number "
+            f"of study files that measured the outcome and how many of them were classed {favourable['label'].lower()} on it. "
+            f"{_plural(filled, 'pair has', 'pairs have')} at least one study file and {_plural(gaps, 'is a gap', 'are gaps')}"
+            + (f"; {_plural(len(empty_types), 'type has', 'types have')} no study file yet" if empty_types else "")
+            + f". Like the figure, {where}.")
+    return {
+        "kind": "gap-map", "id": "gap-map", "wide": True, "title": "Evidence gap map", "desc": desc,
+        "caption": (f"Evidence gap map: for each type of intervention and outcome, how many study files measured it "
+                    f"and how many of those were classed {favourable['label'].lower()} on it. Be careful: {where}; "
+                    f"a gap may be filled by a study that is not transcribed yet."),
+        "width": width, "height": row.end(len(rows)) + 6, "label_w": label_w, "head_h": head_h,
+        "cells_w": col.end(len(columns)) - col.start, "columns": columns, "rows": rows, "favourable": {**favourable, "symbol": fav_symbol},
+        "legend": [{"kind": "text", "mark": "3", "label": "study files that measured it"},
+                   {"kind": "text", "mark": f"{fav_symbol}2", "label": f"of those, {favourable['label'].lower()} on it"},
+                   {"kind": "gap", "label": "dashed, empty: a gap, no study file measured it"},
+                   {"kind": "hatch", "label": "hatched: no study file of this type yet"}]
+        + [{"kind": "text", "mark": "", "label": "shading and bars: the weakest quality rating among its study files,"}]
+        + [{"kind": "quality", "rating": r, "label": r["label"]} for r in ratings.values()]
+        + [{"kind": "text", "mark": "", "label": "or plain grey: none rated yet"}],
+    }
+
+
+# --- PRISMA 2020 flow diagram --------------------------------------------------------------------
+
+# The flow diagram's boxes (PRISMA 2020, new review, databases only): review.yml prisma key and
+# plain-words label, main column (down the page) or side column (records removed at that step).
+PRISMA_PHASES = [
+    ("Identification", [("records_identified", "Records found by the searches"),
+                        ("duplicates_removed", "Duplicates removed")]),
+    ("Screening", [("records_screened", "Records screened by title and abstract"),
+                   ("records_excluded", "Records excluded at screening")]),
+    (None, [("full_texts_assessed", "Full texts assessed"), ("full_texts_excluded", "Full texts excluded")]),
+    ("Included", [("included", "Studies included"), None]),
+]
+
+
+def prisma(review: dict) -> dict:
+    """The PRISMA 2020 flow diagram; a count the review file does not give shows as 'not reported'."""
+    counts = review.get("prisma") or {}
+    main_w, side_w, gap, pad, line = 196, 150, 28, 8, FONT + 4
+    main_x, side_x = 0.5, 0.5 + main_w + gap
+    y, boxes, arrows, phases, stages = 0.5, [], [], [], []
+    previous = None
+    for phase, pair in PRISMA_PHASES:
+        if phase:
+            phases.append({"label": phase, "y": y + FONT})
+            y += FONT + 8
+        row = []
+        for (x, w), stage in zip(((main_x, main_w), (side_x, side_w)), pair):
+            if stage is None:
+                continue
+            key, label = stage
+            value = counts.get(key)
+            lines = wrap(label, w - 2 * pad)
+            row.append({"key": key, "label": label, "lines": lines, "value": value, "x": x, "w": w,
+                        "side": x == side_x})
+            stages.append({"key": key, "label": label, "value": value})
+        h = max(len(b["lines"]) for b in row) * line + line + 2 * pad
+        for b in row:
+            b.update(y=y, h=h, text_y=y + pad + FONT, line=line)
+            boxes.append(b)
+        main = row[0]
+        if previous:
+            arrows.append({"x1": main["x"] + main_w / 2, "y1": previous["y"] + previous["h"],
+                           "x2": main["x"] + main_w / 2, "y2": y - 1})
+        if len(row) > 1:
+            arrows.append({"x1": main_x + main_w, "y1": y + h / 2, "x2": side_x - 1, "y2": y + h / 2})
+        previous = main
+        y += h + 22
+    known = {s["key"]: s["value"] for s in stages}
+    missing = [s["label"].lower() for s in stages if s["value"] is None]
+    desc = ("How the review found its studies. " + "; ".join(
+        f"{s['label']}: {s['value'] if s['value'] is not None else 'not reported'}" for s in stages) + ".")
+    return {
+        "kind": "prisma", "id": "prisma-flow", "wide": False, "title": "PRISMA 2020 flow diagram", "desc": desc,
+        "caption": ("PRISMA 2020 flow diagram of the review's study selection, drawn from the counts in the review file."
+                    + (f" Counts the available copies of the review did not show are marked \"not reported\" "
+                       f"({len(missing)} of {len(stages)})." if missing else "")),
+        "width": side_x + side_w + 0.5, "height": y - 22 + 0.5, "boxes": boxes, "arrows": arrows, "phases": phases,
+        "stages": stages, "counts": known, "legend": [],
+    }
+
+
+# --- quality: the review's reported ratings, and a traffic-light grid for rated study files -------
+
+def quality_reported(review: dict, summary: dict) -> dict:
+    """The review's global ratings as bars out of all included studies, each bar under its label;
+    counts the review gives but the copies we have did not show say so."""
+    ratings = _ratings(review)
+    total = summary["included"]
+    bar_x, bar_w = 20, 200
+    row = Band(2, 40, 2)
+    rows = []
+    for i, q in enumerate(summary["quality"]):
+        n = q["reported"].n if q["reported"] else None
+        rows.append({"key": q["key"], "label": q["label"], "rating": ratings[q["key"]], "n": n,
+                     "count": q["reported"], "y": row.at(i), "h": row.size,
+                     "bar": scale(n or 0, total, bar_w), "value": f"{n} of {total}" if n is not None else UNREAD.lower()})
+    known = sum(r["n"] for r in rows if r["n"] is not None)
+    if known < total and any(r["n"] is None for r in rows):
+        rest = total - known
+        rows.append({"key": "unread", "label": UNREAD, "rating": None, "n": rest,
+                     "count": Count(rest, total), "y": row.at(len(rows)), "h": row.size,
+                     "bar": scale(rest, total, bar_w), "value": f"{rest} of {total}"})
+    width = max([bar_x + bar_w] + [bar_x + r["bar"] + 6 + text_width(r["value"], SMALL) for r in rows]) + 4
+    parts = [f"{r['label']}: {r['value']}" for r in rows]
+    return {
+        "kind": "quality-reported", "id": "quality-reported", "wide": False,
+        "title": f"Global quality ratings the review reported, out of {total} studies",
+        "desc": f"Bars out of all {total} included studies. " + "; ".join(parts) + ".",
+        "caption": (f"The review's global {review['methods'].get('quality_tool_short') or 'quality'} ratings for all "
+                    f"{total} included studies, as it reported them. Counts the available copies of the review did not "
+                    f"show are marked \"not yet transcribed\"."),
+        "width": width, "height": row.end(len(rows)) + 2,
+        "bar_x": bar_x, "bar_w": bar_w, "rows": rows, "total": total, "legend": [],
+    }
+
+
+def quality_grid(review: dict, studies: list[dict], summary: dict) -> dict:
+    """robvis-style traffic lights: one row per study file with a rating, its components then its
+    global rating, each as bars and a word; study files without a rating are listed, not drawn."""
+    codebook = review["codebook"]
+    ratings = _ratings(review)
+    rated = [s for s in studies if s["quality"]["global"] is not None]
+    unrated = [{"id": s["id"], "name": study_label(s)} for s in studies if s["quality"]["global"] is None]
+    headings = [{"key": c["key"], "label": c["label"], "global": False} for c in codebook["quality_components"]]
+    headings.append({"key": "global", "label": "Global rating", "global": True})
+    label_w = max([text_width(study_label(s)) for s in rated] + [110]) + 16
+    cell_w = max(text_width(r["label"], 10) for r in ratings.values()) + 8
+    col = Band(label_w, cell_w, 4)
+    head_h = max(text_width(h["label"], SMALL) for h in headings) * _SIN45 + 24
+    columns = []
+    for i, h in enumerate(headings):
+        x = col.at(i) + (8 if h["global"] else 0)
+        columns.append({**h, "x": x, "mid": x + cell_w / 2, "w": cell_w, "label_x": x + cell_w / 2 - 3,
+                        "label_y": head_h - 8})
+    row = Band(head_h, 36, 4)
+    rows = []
+    for r, s in enumerate(rated):
+        components = s["quality"]["components"] or {}
+        cells = []
+        for c in columns:
+            key = s["quality"]["global"] if c["global"] else components.get(c["key"])
+            rating = ratings.get(key)
+            cells.append({"key": c["key"], "x": c["x"], "w": cell_w, "mid": c["mid"], "rating": rating,
+                          "pips_x": c["mid"] - (rating["of"] * 5 - 1) / 2 if rating else None})
+        rows.append({"id": s["id"], "name": study_label(s), "y": row.at(r), "h": row.size, "cells": cells})
+    width = max(columns[-1]["x"] + cell_w, max(c["label_x"] + text_width(c["label"], SMALL) * _SIN45 for c in columns)) + 8
+    tool = review["methods"].get("quality_tool_short") or "quality"
+    return {
+        "kind": "quality-grid", "id": "quality-grid", "wide": True,
+        "title": f"{tool} ratings of each study file, part by part",
+        "desc": (f"{len(rated)} of the {len(studies)} study files {'carries' if len(rated) == 1 else 'carry'} a rating: "
+                 f"one row each, one column for each part the tool rates and one for the global rating. "
+                 f"{_plural(len(unrated), 'study file has', 'study files have')} no rating yet and "
+                 f"{'is' if len(unrated) == 1 else 'are'} listed below the figure instead."),
+        "caption": (f"{tool} ratings of the {len(rated)} study files that carry one, part by part "
+                    f"(traffic-light plot). The study files cover {_coverage(summary)}."),
+        "width": width, "height": row.end(len(rows)) + 6, "label_w": label_w, "head_h": head_h,
+        "columns": columns, "rows": rows, "unrated": unrated, "rated": len(rated), "files": len(studies),
+        "legend": [{"kind": "quality", "rating": r, "label": r["label"]} for r in ratings.values()]
+        + [{"kind": "text", "mark": "?", "label": "dashed box: not yet transcribed"}],
+    }
+
+
+# --- completeness: transcribed against reported, by intervention type ---------------------------
+
+def completeness(summary: dict) -> dict:
+    """Per intervention type, a bar as long as the review's count, filled as far as transcribed."""
+    label_w = max(text_width(t["label"]) for t in summary["by_type"]) + 12
+    bar_w = 170
+    value_w = max(text_width(_completeness_value(t), SMALL) for t in summary["by_type"]) + 10
+    most = max([t["reported"]["studies"] for t in summary["by_type"] if t["reported"]]
+               + [t["transcribed"] for t in summary["by_type"]] + [1])
+    row = Band(4, 24, 8)
+    rows = []
+    for i, t in enumerate(summary["by_type"]):
+        reported = t["reported"]["studies"] if t["reported"] else None
+        rows.append({"key": t["key"], "label": t["label"], "y": row.at(i), "h": row.size,
+                     "reported": reported, "transcribed": t["transcribed"], "missing": t["missing"],
+                     "outline": scale(reported or 0, most, bar_w), "fill": scale(t["transcribed"], most, bar_w),
+                     "value": _completeness_value(t)})
+    total = summary["transcribed"]
+    return {
+        "kind": "completeness", "id": "completeness-figure", "wide": False,
+        "title": f"Study files transcribed, by type of intervention: {total.n} of {total.of}",
+        "desc": "; ".join(f"{r['label']}: {r['value']}" for r in rows) + ".",
+        "caption": (f"How many of the review's studies are transcribed, by type of intervention: {total.n} of {total.of} "
+                    f"in all. The outline is the review's count; the filled part is the study files here."),
+        "width": label_w + bar_w + value_w, "height": row.end(len(rows)) + 4,
+        "label_w": label_w, "bar_x": label_w, "bar_w": bar_w, "rows": rows,
+        "legend": [{"kind": "bar", "label": "transcribed"}, {"kind": "outline", "label": "in the review, not yet transcribed"}],
+    }
+
+
+def _completeness_value(t: dict) -> str:
+    if t["reported"] is None:
+        return f"{t['transcribed']} (review: not reported)"
+    return f"{t['transcribed']} of {t['reported']['studies']}"
+
+
+# --- all of them ---------------------------------------------------------------------------------
+
+def build_charts(review: dict, studies: list[dict], summary: dict) -> dict:
+    """Every figure the pages show, computed once per build."""
+    return {
+        "effect_direction": effect_direction(review, studies, summary),
+        "effect_direction_by_type": {t["key"]: effect_direction(review, studies, summary, t["key"])
+                                     for t in summary["by_type"] if t["transcribed"]},
+        "gap_map": gap_map(review, studies, summary),
+        "prisma": prisma(review),
+        "quality_reported": quality_reported(review, summary),
+        "quality_grid": quality_grid(review, studies, summary),
+        "completeness": completeness(summary),
+    }
