@@ -201,3 +201,22 @@ def consistency_problems(review_doc: Document, studies: list[dict]) -> list[Prob
         compare(("reported", "quality", rating), f"studies rated '{rating}'", count,
                 sum(s["quality"]["global"] == rating for s in studies), complete)
     return problems
+
+
+def changes(studies: list[dict]) -> list[dict]:
+    """One entry per added or updated study, newest first, then by study id."""
+    entries = []
+    for study in studies:
+        entries.append({"date": study["added"], "kind": "added", "study": study})
+        if study.get("updated") and study["updated"] != study["added"]:
+            entries.append({"date": study["updated"], "kind": "updated", "study": study})
+    entries.sort(key=lambda e: (e["kind"], e["study"]["id"]))
+    return sorted(entries, key=lambda e: e["date"], reverse=True)
+
+
+def study_name(study: dict) -> str:
+    """Brown and Kuss (2020), Tromholt (2016), Hall et al (2019): plain text, for titles and cards."""
+    surnames = [a.split()[-1] for a in study["citation"]["authors"]]
+    names = surnames[0] if len(surnames) == 1 else (
+        f"{surnames[0]} and {surnames[1]}" if len(surnames) == 2 else f"{surnames[0]} et al")
+    return f"{names} ({study['citation']['year']})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import re
@@ -10,6 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import urls
 from .aggregate import consistency_problems, summarise
 from .load import Document, load_file
 from .problems import InputError, Problem
@@ -90,13 +92,21 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
     _prepared[root] = site
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".site-build-{os.getpid()}-", dir=site_dir.parent))
+    epoch_was_set = "SOURCE_DATE_EPOCH" in os.environ
+    if not epoch_was_set:  # dates in the sitemap come from the data, never the clock: reproducible builds
+        os.environ["SOURCE_DATE_EPOCH"] = str(data_epoch(site))
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
         mkdocs_build(config)
+        dropped = urls.broken(staging, urls.read_published(root / urls.PUBLISHED))
+        if dropped:
+            raise InputError(dropped)
         _swap(staging, site_dir)
     finally:
         _prepared.pop(root, None)
         shutil.rmtree(staging, ignore_errors=True)
+        if not epoch_was_set:
+            del os.environ["SOURCE_DATE_EPOCH"]
     return site_dir
 
 
@@ -126,6 +136,13 @@ def _alive(pid: int) -> bool:
     except OSError:
         return True
     return True
+
+
+def data_epoch(site: Site) -> int:
+    """Midnight UTC of the newest date in the data (study added/updated, else the review's publication)."""
+    date = site.summary["data_date"] or (site.review.get("dates") or {}).get("published") \
+        or f"{site.review['citation']['year']}-01-01"
+    return int(datetime.datetime.fromisoformat(date).replace(tzinfo=datetime.timezone.utc).timestamp())
 
 
 def _swap(new: Path, target: Path) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .aggregate import Count
+from .aggregate import Count, study_name
 
 # Font sizes in SVG user units, and the average glyph width as a share of the font size (a
 # little above the real average of the sans-serif fonts browsers fall back to, so that labels
@@ -84,19 +84,6 @@ def svg_number(value) -> Markup:
 
 # --- shared pieces ------------------------------------------------------------------------------
 
-def study_label(study: dict) -> str:
-    """The study's short name, as the study_name macro in _macros.md.j2 writes it (a test checks)."""
-    authors = study["citation"]["authors"]
-    first = authors[0].split()[-1]
-    if len(authors) == 1:
-        name = first
-    elif len(authors) == 2:
-        name = f"{first} and {authors[1].split()[-1]}"
-    else:
-        name = f"{first} et al"
-    return f"{name} ({study['citation']['year']})"
-
-
 def _ratings(review: dict) -> dict:
     """Quality ratings by key, with their place on the scale (best first in the codebook)."""
     items = review["codebook"]["quality_ratings"]
@@ -149,7 +136,7 @@ def effect_direction(review: dict, studies: list[dict], summary: dict, type_key:
     types = [t for t in summary["by_type"] if type_key is None or t["key"] == type_key]
     chosen = [s for s in studies if type_key is None or s["intervention"]["type"] == type_key]
 
-    names = {s["id"]: study_label(s) for s in chosen}
+    names = {s["id"]: study_name(s) for s in chosen}
     label_w = max([text_width(n) for n in names.values()] + [120]) + 12
     quality_w = max(text_width("transcribed", SMALL), *(text_width(r["label"], SMALL) + 18 for r in ratings.values()))
     col = Band(label_w + 4, 34)
@@ -259,7 +246,7 @@ def gap_map(review: dict, studies: list[dict], summary: dict) -> dict:
             cells.append({"key": c["key"], "label": c["label"], "x": c["x"], "mid": c["mid"],
                           "studies": len(measured), "improved": improved,
                           "share": Count(improved, len(measured)) if measured else None,
-                          "weakest": weakest, "quality_mix": mix, "names": [study_label(s) for s in measured]})
+                          "weakest": weakest, "quality_mix": mix, "names": [study_name(s) for s in measured]})
         rows.append({"key": t["key"], "label": t["label"], "note": _transcribed_of(t), "y": row.at(r), "h": row.size,
                      "files": len(mine), "reported": t["reported"]["studies"] if t["reported"] else None,
                      "cells": cells})
@@ -393,10 +380,10 @@ def quality_grid(review: dict, studies: list[dict], summary: dict) -> dict:
     codebook = review["codebook"]
     ratings = _ratings(review)
     rated = [s for s in studies if s["quality"]["global"] is not None]
-    unrated = [{"id": s["id"], "name": study_label(s)} for s in studies if s["quality"]["global"] is None]
+    unrated = [{"id": s["id"], "name": study_name(s)} for s in studies if s["quality"]["global"] is None]
     headings = [{"key": c["key"], "label": c["label"], "global": False} for c in codebook["quality_components"]]
     headings.append({"key": "global", "label": "Global rating", "global": True})
-    label_w = max([text_width(study_label(s)) for s in rated] + [110]) + 16
+    label_w = max([text_width(study_name(s)) for s in rated] + [110]) + 16
     cell_w = max(text_width(r["label"], 10) for r in ratings.values()) + 8
     col = Band(label_w, cell_w, 4)
     head_h = max(text_width(h["label"], SMALL) for h in headings) * _SIN45 + 24
@@ -415,7 +402,7 @@ def quality_grid(review: dict, studies: list[dict], summary: dict) -> dict:
             rating = ratings.get(key)
             cells.append({"key": c["key"], "x": c["x"], "w": cell_w, "mid": c["mid"], "rating": rating,
                           "pips_x": c["mid"] - (rating["of"] * 5 - 1) / 2 if rating else None})
-        rows.append({"id": s["id"], "name": study_label(s), "y": row.at(r), "h": row.size, "cells": cells})
+        rows.append({"id": s["id"], "name": study_name(s), "y": row.at(r), "h": row.size, "cells": cells})
     width = max(columns[-1]["x"] + cell_w, max(c["label_x"] + text_width(c["label"], SMALL) * _SIN45 for c in columns)) + 8
     tool = review["methods"].get("quality_tool_short") or "quality"
     return {

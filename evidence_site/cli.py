@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="check the data, then build the site into site/ (the old site is kept if anything fails)")
     build.add_argument("--site-dir", type=Path, default=None, help="where to put the site (default: <root>/site)")
     commands.add_parser("check", help="check the data only: fast, for CI and pre-commit")
+    commands.add_parser("urls", help="list the pages, downloads and finding anchors of the built site/ "
+                                     "(to add new ones to published-urls.txt)")
     serve = commands.add_parser("serve", help="preview locally; rebuilds when a study file changes")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
     new = commands.add_parser("new", help="write studies/<first-author>-<year>.yml with every field present and explained")
@@ -51,6 +53,14 @@ def _run(args, root: Path) -> int:
     if args.command == "check":
         site = pipeline.prepare(root)
         print(f"OK: review.yml and {len(site.studies)} study files are valid and consistent with the review's reported results.")
+        return 0
+    if args.command == "urls":
+        from .urls import current
+
+        if not (root / "site" / "index.html").exists():
+            print("Error: no built site; run: python build_site.py build", file=sys.stderr)
+            return 1
+        print("\n".join(current(root / "site")))
         return 0
     if args.command == "new":
         from .scaffold import new_study

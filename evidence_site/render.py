@@ -16,6 +16,9 @@ from markupsafe import Markup
 
 from . import PACKAGE_DIR
 from .charts import build_charts, svg_number
+from .aggregate import changes, study_name
+from .citation import review_citations
+from .fields import study_fields
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 NOT_REPORTED = "not reported"
@@ -52,6 +55,12 @@ def page_text(value) -> Markup:
         head = start.group()[:-1] + _ref(start.group()[-1])
         text = text[start.end():]
     return Markup(head + "".join(_ref(c) if c in _ESCAPE else c for c in text))
+
+
+def preformatted(value) -> Markup:
+    """Multi-line text for a <pre> block: escaped like page_text, but lines and spaces are kept."""
+    lines = _CONTROL.sub("", str(value)).rstrip("\n").split("\n")
+    return Markup("\n".join("".join(_ref(c) if c in _ESCAPE else c for c in line) for line in lines))
 
 
 def front_matter_title(value) -> Markup:
@@ -99,7 +108,8 @@ def environment() -> Environment:
         comment_start_string="{##",  # so Markdown heading ids such as {#overall} stay text
         comment_end_string="##}",
     )
-    env.filters.update(doi_url=doi_url, safe_url=safe_url, join_list=join_list, front_matter_title=front_matter_title)
+    env.filters.update(doi_url=doi_url, safe_url=safe_url, join_list=join_list, front_matter_title=front_matter_title,
+                       preformatted=preformatted, study_name=study_name)
     env.filters["num"] = svg_number  # chart coordinates: a number, never text
     return env
 
@@ -114,14 +124,20 @@ def _env() -> Environment:
     return _ENV
 
 
-def render_pages(review: dict, studies: list[dict], summary: dict) -> dict[str, str]:
-    """Every generated page as {source path under docs/: Markdown text}."""
+def render_pages(review: dict, studies: list[dict], summary: dict, example_text: str = "") -> dict[str, str]:
+    """Every generated page as {source path under docs/: Markdown text}.
+
+    example_text is the text of one study file, shown as the worked example on /contribute/.
+    """
     env = _env()
     labels = {group: {c["key"]: c for c in items} for group, items in review["codebook"].items()}
-    context = {"review": review, "studies": studies, "summary": summary, "labels": labels}
+    context = {"review": review, "studies": studies, "summary": summary, "labels": labels,
+               "citations": review_citations(review)}
     context["charts"] = build_charts(review, studies, summary)  # every figure's data, computed once
     pages = {}
-    for name in ("index", "findings", "limitations", "methods", "citation"):
+    context.update(changes=changes(studies), fields=study_fields(review["codebook"]),
+                   example=studies[0] if studies else None, example_text=example_text)
+    for name in ("index", "findings", "press", "limitations", "methods", "citation", "whats-new", "contribute"):
         pages[f"{name}.md"] = env.get_template(f"{name}.md.j2").render(context)
     pages["studies/index.md"] = env.get_template("studies.md.j2").render(context)
     study_template = env.get_template("study.md.j2")
@@ -130,3 +146,90 @@ def render_pages(review: dict, studies: list[dict], summary: dict) -> dict[str, 
             raise ValueError(f"study id {study['id']!r} cannot name a page")
         pages[f"studies/{study['id']}.md"] = study_template.render(context, study=study)
     return pages
+
+
+# Drawing a social card takes about 25 ms. Past this many studies, study pages share one card per
+# intervention type, so a review of thousands of studies still builds in seconds.
+CARDS_PER_STUDY_LIMIT = 500
+
+
+def page_info(review: dict, studies: list[dict], summary: dict) -> dict[str, dict]:
+    """For each generated page: a plain-text description, and the key figure its social card shows."""
+    labels = {group: {c["key"]: c for c in items} for group, items in review["codebook"].items()}
+    fav = summary["favourable"]
+    overall = summary["overall"][0]["reported"]
+    included, transcribed = summary["included"], summary["transcribed"].n
+    headline = (f"{overall.n} of {overall.of} studies were classed as {fav['label'].lower()}" if overall else None)
+    question = review["methods"]["question"]
+    rated = [q for q in summary["quality"] if q["reported"]]
+    top_rating = max(rated, key=lambda q: q["reported"].n) if rated else None
+    quality = (f"{top_rating['reported'].n} of {top_rating['reported'].of} studies were rated "
+               f"{top_rating['label'].lower()} quality." if top_rating else "")
+    info = {
+        "index.md": {
+            "title": question,
+            "description": f"A plain-language summary of a systematic review of {included} studies: {question} "
+                           + (f"{headline}. " if headline else "") + quality,
+            "card": (f"{overall.n}/{overall.of} ({overall.percent}%)", f"of studies were classed as {fav['label'].lower()}"
+                     f" (95% CI {overall.interval[0]}–{overall.interval[1]}%)") if overall else None,
+        },
+        "findings.md": {
+            "title": "Findings",
+            "description": "The review's counts by type of intervention and by outcome, with 95% confidence intervals, "
+                           f"beside what the {transcribed} transcribed study files show.",
+            "card": None,
+        },
+        "press.md": {
+            "title": "For journalists",
+            "description": "Key findings with permanent links, the caveats to keep with them, and the citation and DOI.",
+            "card": None,
+        },
+        "studies/index.md": {
+            "title": "Studies",
+            "description": f"All {transcribed} transcribed included studies of the review ({transcribed} of {included}) "
+                           "in one table, with a page for each.",
+            "card": None,
+        },
+        "limitations.md": {"title": "Limitations", "card": None,
+                           "description": "Why the review's results are uncertain: study quality, who took part, and "
+                                          "how complete this site's study data is."},
+        "methods.md": {"title": "Methods", "card": None,
+                       "description": "How the review searched for, selected and judged its studies."},
+        "citation.md": {"title": "Citation", "card": None,
+                        "description": "How to cite the review (Vancouver, APA, BibTeX, RIS) and this site's data."},
+        "whats-new.md": {"title": "What's new", "card": None,
+                         "description": "Studies added to or updated on this site, newest first, with an Atom feed."},
+        "contribute.md": {"title": "Add a study", "card": None,
+                          "description": "How to add or correct a study by pull request, with the field reference "
+                                         "generated from the schema."},
+    }
+    best = [t for t in summary["by_type"] if t["reported_favourable"]]
+    if best:
+        top = max(best, key=lambda t: t["reported_favourable"].n / t["reported_favourable"].of)
+        c = top["reported_favourable"]
+        info["findings.md"]["card"] = (f"{c.n}/{c.of} ({c.percent}%)",
+                                       f"{top['label']} studies classed as {fav['label'].lower()}")
+    info["press.md"]["card"] = info["index.md"]["card"]
+    for key, page in info.items():
+        page["card_file"] = key.removesuffix(".md").removesuffix("/index")
+    by_type = {t["key"]: t for t in summary["by_type"]}
+    for study in studies:
+        effect = labels["effects"][study["overall_effect"]]["label"] if study["overall_effect"] else "not reported"
+        kind = labels["intervention_types"][study["intervention"]["type"]]["label"]
+        size = study["sample"]["size"]
+        page = {
+            "title": study_name(study),
+            "description": f"{study_name(study)}: {study['citation']['title']}. {kind} study, one of the {included} "
+                           f"in the review; the review's classification: {effect.lower()}.",
+            "card": (effect, "The review's overall classification. " + f"{kind} study"
+                     + (f", {size:,} participants." if size else ".")),
+            "card_file": f"studies/{study['id']}",
+        }
+        if len(studies) > CARDS_PER_STUDY_LIMIT:  # one card per intervention type instead of one per study
+            group = by_type[study["intervention"]["type"]]
+            c = group["reported_favourable"]
+            page["card_title"] = f"{kind} studies"
+            page["card"] = (f"{c.n}/{c.of} ({c.percent}%)", f"classed as {fav['label'].lower()}") if c else None
+            page["card_file"] = f"types/{group['key']}"
+        info[f"studies/{study['id']}.md"] = page
+    return info

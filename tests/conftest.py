@@ -13,7 +13,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PROJECT_PARTS = ["review.yml", "mkdocs.yml", "studies", "docs", "schema", "evidence_site", "overrides", "build_site.py"]
+PROJECT_PARTS = ["review.yml", "mkdocs.yml", "published-urls.txt", "studies", "docs", "schema", "evidence_site", "overrides", "build_site.py"]
 
 
 def copy_project(dest: Path, studies: bool = True) -> Path:
@@ -42,6 +42,25 @@ def built_site(tmp_path_factory) -> Path:
 
     site_dir = tmp_path_factory.mktemp("built") / "site"
     build(ROOT, site_dir)
+    return site_dir
+
+
+PUBLISHED_URL = "https://evidence.example.org/social-media-review/"
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory) -> Path:
+    """The real project built as for deployment, with SITE_URL set (canonical links, card URLs)."""
+    import os
+
+    from evidence_site.build import build
+
+    site_dir = tmp_path_factory.mktemp("published") / "site"
+    os.environ["SITE_URL"] = PUBLISHED_URL
+    try:
+        build(ROOT, site_dir)
+    finally:
+        del os.environ["SITE_URL"]
     return site_dir
 
 

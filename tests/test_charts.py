@@ -15,7 +15,8 @@ import pytest
 
 from evidence_site.aggregate import Count, summarise, wilson
 from evidence_site.build import prepare
-from evidence_site.charts import Band, build_charts, scale, study_label, svg_number, text_width, wrap
+from evidence_site.charts import Band, build_charts, scale, svg_number, text_width, wrap
+from evidence_site.aggregate import study_name as study_label
 from evidence_site.render import _env, render_pages
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,6 +7,7 @@ import pytest
 
 from evidence_site.aggregate import Count
 from evidence_site.build import prepare
+from evidence_site.citation import review_citations
 from evidence_site.render import _env, doi_url, page_text, render_pages, safe_url
 
 MADEUP = Path(__file__).resolve().parent / "fixtures" / "madeup-review"
@@ -47,19 +48,20 @@ def test_macros_golden(site, golden):
                         "findings/"),
         "comparison-table": call("comparison_table", site.summary["by_type"], "Caption", "type-", "Type",
                                  site.summary["favourable"], "not yet transcribed"),
-        "citation-vancouver": call("citation_vancouver", site.review["citation"]),
-        "citation-apa": call("citation_apa", site.review["citation"]),
     }
     for name, text in outputs.items():
         golden(f"macros/{name}.html", text + "\n")
 
 
-def test_vancouver_matches_the_journal_citation_line():
+def test_review_citation_matches_the_journal_citation_line():
     real = prepare(Path(__file__).resolve().parent.parent)
-    html = call("citation_vancouver", real.review["citation"])
-    text = unescape(html)
-    assert text == ("Plackett R, Blyth A, Schartau P. The Impact of Social Media Use Interventions on Mental "
-                    "Well-Being: Systematic Review. J Med Internet Res 2023;25:e44922. doi: 10.2196/44922")
+    cited = review_citations(real.review)
+    assert cited["vancouver"] == ("Plackett R, Blyth A, Schartau P. The Impact of Social Media Use Interventions on "
+                                  "Mental Well-Being: Systematic Review. J Med Internet Res 2023;25:e44922. "
+                                  "doi: 10.2196/44922")
+    assert cited["apa"] == ("Plackett, R., Blyth, A., & Schartau, P. (2023). The Impact of Social Media Use "
+                            "Interventions on Mental Well-Being: Systematic Review. Journal of Medical Internet "
+                            "Research, 25, e44922. https://doi.org/10.2196/44922")
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -93,6 +95,7 @@ def test_rendering_is_deterministic(site):
     first = render_pages(site.review, site.studies, site.summary)
     second = render_pages(site.review, site.studies, site.summary)
     assert first == second
-    assert sorted(first) == ["citation.md", "findings.md", "index.md", "limitations.md", "methods.md",
+    assert sorted(first) == ["citation.md", "contribute.md", "findings.md", "index.md", "limitations.md",
+                             "methods.md", "press.md",
                              "studies/alpha-2020.md", "studies/beta-2021.md", "studies/delta-2023.md",
-                             "studies/gamma-2022.md", "studies/index.md"]
+                             "studies/gamma-2022.md", "studies/index.md", "whats-new.md"]

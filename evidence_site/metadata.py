@@ -1,0 +1,114 @@
+"""Page metadata for sharing and for scholarly tools: Open Graph and Twitter cards, Highwire
+Press citation_* tags (Zotero, Google Scholar) and schema.org JSON-LD.
+
+Rendered with Jinja's HTML autoescaping; JSON-LD is serialised with json.dumps and made safe for
+a <script> element. MkDocs themes print page.meta unescaped, so values put there are escaped here.
+"""
+
+from __future__ import annotations
+
+import json
+
+from jinja2 import Environment
+from markupsafe import Markup, escape
+
+_HEAD = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string("""\
+<meta property="og:type" content="{{ og_type }}">
+<meta property="og:site_name" content="{{ site_name }}">
+<meta property="og:title" content="{{ title }}">
+<meta property="og:description" content="{{ description }}">
+{% if url %}<meta property="og:url" content="{{ url }}">
+{% endif %}
+{% if image %}<meta property="og:image" content="{{ image }}">
+<meta property="og:image:type" content="image/png">
+<meta property="og:image:width" content="1200">
+<meta property="og:image:height" content="630">
+<meta property="og:image:alt" content="{{ image_alt }}">
+{% endif %}
+<meta name="twitter:card" content="{{ 'summary_large_image' if image else 'summary' }}">
+<meta name="twitter:title" content="{{ title }}">
+<meta name="twitter:description" content="{{ description }}">
+{% if image %}<meta name="twitter:image" content="{{ image }}">
+<meta name="twitter:image:alt" content="{{ image_alt }}">
+{% endif %}
+{% if feed %}<link rel="alternate" type="application/atom+xml" title="What's new" href="{{ feed }}">
+{% endif %}
+{% for name, value in highwire %}
+<meta name="{{ name }}" content="{{ value }}">
+{% endfor %}
+{% for block in json_ld %}
+<script type="application/ld+json">{{ block }}</script>
+{% endfor %}
+""")
+
+HIGHWIRE_PAGES = {"index.md", "press.md", "citation.md"}
+
+
+def highwire(review: dict) -> list[tuple[str, str]]:
+    c, dates = review["citation"], review.get("dates") or {}
+    tags = [("citation_title", c["title"])]
+    tags += [("citation_author", f"{a['family']}, {a['given']}") for a in c["authors"]]
+    published = dates.get("published")
+    tags.append(("citation_publication_date", published.replace("-", "/") if published else str(c["year"])))
+    tags.append(("citation_journal_title", c["journal"]))
+    optional = [("citation_journal_abbrev", c.get("journal_abbrev")), ("citation_issn", c.get("issn")),
+                ("citation_publisher", c.get("publisher")), ("citation_volume", c.get("volume")),
+                ("citation_firstpage", c.get("elocator")), ("citation_doi", c["doi"]),
+                ("citation_pmid", c.get("pmid"))]
+    tags += [(k, str(v)) for k, v in optional if v]
+    return tags
+
+
+def scholarly_article(review: dict) -> dict:
+    c = review["citation"]
+    return {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "@id": f"https://doi.org/{c['doi']}",
+        "headline": c["title"],
+        "name": c["title"],
+        "author": [{"@type": "Person", "givenName": a["given"], "familyName": a["family"],
+                    "name": f"{a['given']} {a['family']}"} for a in c["authors"]],
+        "datePublished": (review.get("dates") or {}).get("published") or str(c["year"]),
+        "isPartOf": {"@type": "PublicationVolume", "volumeNumber": c.get("volume"),
+                     "isPartOf": {"@type": "Periodical", "name": c["journal"], "issn": c.get("issn")}},
+        "identifier": [{"@type": "PropertyValue", "propertyID": "DOI", "value": c["doi"]}]
+        + ([{"@type": "PropertyValue", "propertyID": "PMID", "value": c["pmid"]}] if c.get("pmid") else []),
+        "url": f"https://doi.org/{c['doi']}",
+    }
+
+
+def dataset(review: dict, studies: list[dict], base_url: str) -> dict:
+    c = review["citation"]
+    return {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": f"Included studies of: {c['title']}",
+        "description": f"Study-level data transcribed from {len(studies)} of the "
+                       f"{review['reported']['included_studies']} studies included in the review doi:{c['doi']}.",
+        "isBasedOn": f"https://doi.org/{c['doi']}",
+        "citation": f"https://doi.org/{c['doi']}",
+        "variableMeasured": [o["label"] for o in review["codebook"]["outcomes"]],
+        "distribution": [
+            {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": f"{base_url}data/studies.csv"},
+            {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": f"{base_url}data/studies.json"},
+        ],
+    }
+
+
+def json_for_script(data: dict) -> Markup:
+    """JSON that cannot end its <script> element early or open an HTML comment."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def head_tags(*, site_name: str, title: str, description: str, url: str | None, image: str | None,
+              image_alt: str, og_type: str, highwire_tags: list, json_ld: list[dict], feed: str | None = None) -> str:
+    return _HEAD.render(site_name=site_name, title=title, description=description, url=url, image=image, feed=feed,
+                        image_alt=image_alt, og_type=og_type, highwire=highwire_tags,
+                        json_ld=[json_for_script(block) for block in json_ld])
+
+
+def escaped(text: str) -> str:
+    """Text for a theme that prints page.meta values into HTML without escaping them."""
+    return str(escape(" ".join(str(text).split())))

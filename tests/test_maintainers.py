@@ -1,0 +1,105 @@
+"""Maintainers' workflow: the generated field reference, the feed, the workflow files, and
+byte-identical rebuilds."""
+
+import hashlib
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import yaml
+
+from evidence_site.fields import study_fields
+
+ROOT = Path(__file__).resolve().parent.parent
+ATOM = "{http://www.w3.org/2005/Atom}"
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def readme_commands() -> list[str]:
+    return re.findall(r"```sh\n(.+?)\n```", README)
+
+
+def test_readme_gives_exactly_two_commands():
+    build, test = readme_commands()
+    assert build.endswith("build_site.py build") and test.endswith("-m pytest")
+    assert test in (ROOT / ".ci" / "run").read_text()
+
+
+def test_field_reference_lists_every_schema_property(built_site):
+    page = (built_site / "contribute" / "index.html").read_text(encoding="utf-8")
+    rows = study_fields()
+    assert len(rows) > 40
+    for row in rows:
+        assert f"<code>{row['path']}</code>" in page.replace("&#95;", "_").replace("&#91;", "[").replace("&#93;", "]")
+    assert "<code>abstinence</code>" in page and "<code>no-effect</code>" in page
+
+
+def test_atom_feed_parses_and_lists_studies_by_date(built_site):
+    feed = ET.parse(built_site / "feed.xml").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == len(list((ROOT / "studies").glob("*.yml")))
+    dates = [e.find(f"{ATOM}updated").text for e in entries]
+    assert dates == sorted(dates, reverse=True)
+    assert feed.find(f"{ATOM}updated").text == dates[0]
+    links = [e.find(f"{ATOM}link").get("href") for e in entries]
+    assert all(re.search(r"/studies/[a-z0-9-]+/$", link) for link in links)
+    assert "Atom feed" in (built_site / "whats-new" / "index.html").read_text()
+
+
+def test_feed_follows_added_and_updated_dates(project):
+    from evidence_site.build import prepare
+    from evidence_site.feed import atom
+
+    hall = project / "studies" / "hall-2019.yml"
+    hall.write_text(hall.read_text().replace("updated: null", "updated: 2027-01-05"))
+    site = prepare(project)
+    feed = ET.fromstring(atom(site.review, site.studies, "https://example.org/"))
+    first = feed.findall(f"{ATOM}entry")[0]
+    assert first.find(f"{ATOM}title").text == "Updated: Hall et al (2019)"
+    assert first.find(f"{ATOM}updated").text == "2027-01-05T00:00:00+00:00"
+    assert feed.find(f"{ATOM}updated").text == "2027-01-05T00:00:00+00:00"
+
+
+def test_workflows_parse_and_run_the_readme_commands():
+    build, test = readme_commands()
+    ci = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text())
+    deploy = yaml.safe_load((ROOT / ".github/workflows/deploy.yml").read_text())
+    ci_runs = [step.get("run", "") for step in ci["jobs"]["test"]["steps"]]
+    assert test in ci_runs and build.replace("build_site.py build", "build_site.py check") in ci_runs
+    assert any(step.get("uses", "").startswith("actions/upload-artifact@") for step in ci["jobs"]["test"]["steps"])
+    assert True in ci or "on" in ci  # YAML 1.1 reads the key `on` as true
+    deploy_steps = deploy["jobs"]["build"]["steps"]
+    assert build in [step.get("run", "") for step in deploy_steps]
+    uses = [step.get("uses", "") for job in deploy["jobs"].values() for step in job["steps"]]
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+
+
+def test_pre_commit_runs_check_and_yamllint():
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
+    assert {h["id"] for h in hooks} == {"yamllint", "check-studies"}
+    assert next(h for h in hooks if h["id"] == "check-studies")["entry"] == "python build_site.py check"
+
+
+def digest(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical(project):
+    import os
+
+    env = {**os.environ, "SITE_URL": "https://evidence.example.org/"}  # the sitemap has dates only then
+    env_run = dict(cwd=project, capture_output=True, text=True, timeout=300, env=env)
+    first = subprocess.run([sys.executable, "build_site.py", "build", "--site-dir", "one"], **env_run)
+    assert first.returncode == 0, first.stderr
+    second = subprocess.run([sys.executable, "build_site.py", "build", "--site-dir", "two"], **env_run)
+    assert second.returncode == 0, second.stderr
+    one, two = digest(project / "one"), digest(project / "two")
+    assert one == two
+    sitemap = (project / "one" / "sitemap.xml").read_text()
+    assert set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap)) == {"2026-11-26"}
