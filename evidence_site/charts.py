@@ -459,15 +459,17 @@ def _completeness_value(t: dict) -> str:
 
 # --- all of them ---------------------------------------------------------------------------------
 
-def build_charts(review: dict, studies: list[dict], summary: dict) -> dict:
-    """Every figure the pages show, computed once per build."""
+def build_charts(review: dict, studies: list[dict], summary: dict, per_study: bool = True) -> dict:
+    """Every figure the pages show, computed once per build. With per_study False (a review too
+    large for one row per study on a page) the per-study figures are left out; the per-type
+    study pages draw them a page at a time."""
     return {
-        "effect_direction": effect_direction(review, studies, summary),
+        "effect_direction": effect_direction(review, studies, summary) if per_study else None,
         "effect_direction_by_type": {t["key"]: effect_direction(review, studies, summary, t["key"])
-                                     for t in summary["by_type"] if t["transcribed"]},
+                                     for t in summary["by_type"] if t["transcribed"]} if per_study else {},
         "gap_map": gap_map(review, studies, summary),
         "prisma": prisma(review),
         "quality_reported": quality_reported(review, summary),
-        "quality_grid": quality_grid(review, studies, summary),
+        "quality_grid": quality_grid(review, studies, summary) if per_study else None,
         "completeness": completeness(summary),
     }

@@ -17,8 +17,11 @@ def _moment(date: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(date).replace(tzinfo=datetime.timezone.utc)
 
 
+FEED_ENTRIES = 100  # the newest changes; a living review's feed does not grow without bound
+
+
 def atom(review: dict, studies: list[dict], base_url: str) -> bytes:
-    entries = changes(studies)
+    entries = changes(studies)[:FEED_ENTRIES]
     feed = FeedGenerator()
     feed.id(f"{base_url}feed.xml")
     feed.title(f"{review['site']['title']}: what's new")

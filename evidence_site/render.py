@@ -15,12 +15,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import PACKAGE_DIR
-from .charts import build_charts, svg_number
+from .charts import build_charts, effect_direction, svg_number
 from .aggregate import changes, study_name
 from .citation import review_citations
 from .fields import study_fields
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
+# Rows in one study table or per-study figure. Past this, lists are split into pages and the
+# per-study figures move from /findings/ to the per-type pages: no page grows with the review.
+PAGE_SIZE = 100
 NOT_REPORTED = "not reported"
 
 # Characters that mean something to Markdown, HTML or Jinja anywhere in a line. They become numeric
@@ -133,13 +136,21 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
     labels = {group: {c["key"]: c for c in items} for group, items in review["codebook"].items()}
     context = {"review": review, "studies": studies, "summary": summary, "labels": labels,
                "citations": review_citations(review)}
-    context["charts"] = build_charts(review, studies, summary)  # every figure's data, computed once
+    paged = len(studies) > PAGE_SIZE
+    context["charts"] = build_charts(review, studies, summary, per_study=not paged)  # computed once
+    context["paged"] = paged
     pages = {}
-    context.update(changes=changes(studies), fields=study_fields(review["codebook"]),
+    context.update(changes=changes(studies)[:PAGE_SIZE], fields=study_fields(review["codebook"]),
                    example=studies[0] if studies else None, example_text=example_text)
     for name in ("index", "findings", "press", "limitations", "methods", "citation", "whats-new", "contribute"):
         pages[f"{name}.md"] = env.get_template(f"{name}.md.j2").render(context)
-    pages["studies/index.md"] = env.get_template("studies.md.j2").render(context)
+    for path, listing in study_listings(review, studies, summary):
+        if path == "studies/index.md":
+            pages[path] = env.get_template("studies.md.j2").render(context, listing=listing)
+        else:
+            plot = (effect_direction(review, listing["studies"], summary, listing["type_key"])
+                    if listing["type_key"] and listing["studies"] else None)
+            pages[path] = env.get_template("study-list.md.j2").render(context, listing=listing, plot=plot)
     study_template = env.get_template("study.md.j2")
     for study in studies:
         if not _SAFE_ID.fullmatch(str(study["id"])):  # validation refuses such ids; an id never becomes a path
@@ -148,9 +159,47 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
     return pages
 
 
+def _pagination(label: str, current: int, total: int, first_url: str, page_url) -> dict:
+    return {"label": label, "current": current, "total": total,
+            "prev": None if current == 1 else (first_url if current == 2 else page_url(current - 1)),
+            "next": None if current == total else page_url(current + 1)}
+
+
+def study_listings(review: dict, studies: list[dict], summary: dict):
+    """(source path, listing) for /studies/ and the per-type and per-outcome lists, each split into
+    pages of PAGE_SIZE rows, so no page grows with the number of studies."""
+    paged = len(studies) > PAGE_SIZE
+    groups = [("studies", "", "Studies", "All transcribed studies.", studies, None)]
+    for t in summary["by_type"]:
+        mine = [s for s in studies if s["intervention"]["type"] == t["key"]]
+        groups.append((f"studies/type/{t['key']}", "../../", f"{t['label']} studies",
+                       f"{t['definition']} {len(mine)} of the transcribed studies are of this type.", mine, t["key"]))
+    for o in summary["by_outcome"]:
+        mine = [s for s in studies if any(x["domain"] == o["key"] for x in s["outcomes"] or [])]
+        groups.append((f"studies/outcome/{o['key']}", "../../", f"Studies that measured {o['label'].lower()}",
+                       f"{o['definition']} {len(mine)} of the transcribed studies measured it.", mine, None))
+    for folder, base, title, intro, members, type_key in groups:
+        chunks = [members[i:i + PAGE_SIZE] for i in range(0, len(members), PAGE_SIZE)] or [[]]
+        for number, chunk in enumerate(chunks, 1):
+            page_base = base if number == 1 else base + "../"
+            first_url = "./" if number == 1 else "../"
+            def page_url(n, number=number):
+                return f"{n}/" if number == 1 else f"../{n}/"
+            first = (number - 1) * PAGE_SIZE + 1
+            caption = (f"{title}: {len(members)} studies" if len(chunks) == 1 else
+                       f"{title}: studies {first} to {first + len(chunk) - 1} of {len(members)}")
+            listing = {
+                "title": title if number == 1 else f"{title}, page {number}",
+                "intro": intro, "studies": chunk, "base": page_base, "caption": caption, "paged": paged,
+                "pagination": _pagination(f"Pages of {title.lower()}", number, len(chunks), first_url, page_url),
+                "type_key": type_key,
+            }
+            yield (f"{folder}/index.md" if number == 1 else f"{folder}/{number}.md"), listing
+
+
 # Drawing a social card takes about 25 ms. Past this many studies, study pages share one card per
 # intervention type, so a review of thousands of studies still builds in seconds.
-CARDS_PER_STUDY_LIMIT = 500
+CARDS_PER_STUDY_LIMIT = PAGE_SIZE
 
 
 def page_info(review: dict, studies: list[dict], summary: dict) -> dict[str, dict]:
@@ -210,6 +259,10 @@ def page_info(review: dict, studies: list[dict], summary: dict) -> dict[str, dic
         info["findings.md"]["card"] = (f"{c.n}/{c.of} ({c.percent}%)",
                                        f"{top['label']} studies classed as {fav['label'].lower()}")
     info["press.md"]["card"] = info["index.md"]["card"]
+    for path, listing in study_listings(review, studies, summary):
+        if path != "studies/index.md":
+            info[path] = {"title": listing["title"], "card": None,
+                          "description": f"{listing['caption']}: a table of the transcribed studies, with a page for each."}
     for key, page in info.items():
         page["card_file"] = key.removesuffix(".md").removesuffix("/index")
     by_type = {t["key"]: t for t in summary["by_type"]}

@@ -13,6 +13,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from . import PACKAGE_DIR
@@ -68,7 +69,25 @@ def _expected_types(types) -> str:
     return text + (", or null if not reported" if "null" in types else "")
 
 
+@lru_cache(maxsize=None)
+def fast_validator(name: str):
+    """The same schema compiled to Python by fastjsonschema: about ten times faster than jsonschema,
+    so valid files (nearly all of them) cost little; jsonschema then explains any invalid one."""
+    schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+    return fastjsonschema.compile(schema)
+
+
+def is_valid(data, schema_name: str) -> bool:
+    try:
+        fast_validator(schema_name)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
+    if is_valid(doc.data, schema_name):
+        return []
     problems = []
     for error in validator(schema_name).iter_errors(doc.data):
         path = tuple(error.absolute_path)

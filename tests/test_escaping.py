@@ -62,11 +62,6 @@ def hostile_row() -> dict:
             "transcribed_share": Count(1, 2), "missing": 1, "studies": ["a-2020"]}
 
 
-def hostile_review_citation() -> dict:
-    return {"authors": [{"family": H, "given": H}, {"family": H, "given": H}], "title": H, "journal": H,
-            "journal_abbrev": H, "year": H, "volume": H, "elocator": H, "doi": H}
-
-
 # For each macro: calls with hostile arguments, and whether the whole hostile text must show.
 # Arguments that are always template constants (a link's base, a page name) stay ordinary.
 CALLS = {
@@ -83,8 +78,7 @@ CALLS = {
     "study_table": [(([hostile_study(), hostile_study()], hostile_labels()), True)],
     "finding": [((HK, H, H, "findings/"), True)],
     "comparison_table": [(([hostile_row()], H, "type-", H, {"key": HK, "label": H}, H), True)],
-    "citation_vancouver": [((hostile_review_citation(),), True)],
-    "citation_apa": [((hostile_review_citation(),), True)],
+    "pagination": [(({"label": H, "current": 2, "total": 3, "prev": H, "next": H},), False)],
 }
 
 

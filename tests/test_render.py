@@ -95,7 +95,10 @@ def test_rendering_is_deterministic(site):
     first = render_pages(site.review, site.studies, site.summary)
     second = render_pages(site.review, site.studies, site.summary)
     assert first == second
-    assert sorted(first) == ["citation.md", "contribute.md", "findings.md", "index.md", "limitations.md",
-                             "methods.md", "press.md",
-                             "studies/alpha-2020.md", "studies/beta-2021.md", "studies/delta-2023.md",
-                             "studies/gamma-2022.md", "studies/index.md", "whats-new.md"]
+    listings = sorted(p for p in first if p.startswith(("studies/type/", "studies/outcome/")))
+    assert listings == sorted([f"studies/type/{k}/index.md" for k in ("therapy-based", "limiting-use", "abstinence")]
+                              + [f"studies/outcome/{c['key']}/index.md" for c in site.review["codebook"]["outcomes"]])
+    assert sorted(set(first) - set(listings)) == [
+        "citation.md", "contribute.md", "findings.md", "index.md", "limitations.md", "methods.md", "press.md",
+        "studies/alpha-2020.md", "studies/beta-2021.md", "studies/delta-2023.md", "studies/gamma-2022.md",
+        "studies/index.md", "whats-new.md"]

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Scale benchmark: build made-up reviews of 23, 500 and 5,000 studies and print one table.
+
+    .venv/bin/python benchmarks/run.py            # all sizes (about 3 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py 23 500     # chosen sizes
+
+For each size: generator seconds (load+validate+aggregate, render), MkDocs seconds, total, peak
+memory of the build process, size of site/, of the search index, and the compressed bytes of /,
+/studies/ and one study page (their own HTML; the theme's shared CSS/JS are excluded). It also
+builds the same number of plain pages kept out of the navigation with bare MkDocs + Material and
+prints total / bare. Everything happens in a temporary folder; nothing is written to studies/.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from synthetic import make_project  # noqa: E402
+
+MEASURE = r"""
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+root = Path(sys.argv[2])
+t0 = time.perf_counter()
+from evidence_site import build as pipeline
+from evidence_site.render import render_pages
+site = pipeline.prepare(root)
+t1 = time.perf_counter()
+render_pages(site.review, site.studies, site.summary)
+t2 = time.perf_counter()
+pipeline.quiet_mkdocs_logging()
+pipeline.build(root, root / "site")
+t3 = time.perf_counter()
+print(json.dumps({"prepare": t1 - t0, "render": t2 - t1, "total": (t3 - t2),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+BARE = r"""
+import resource, sys, time, json
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+t = time.perf_counter()
+build(load_config(sys.argv[1], strict=False))
+print(json.dumps({"total": time.perf_counter() - t,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def gz(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), 6)) if path.exists() else 0
+
+
+def bare_project(dest: Path, n: int) -> Path:
+    (dest / "docs" / "p").mkdir(parents=True)
+    (dest / "docs" / "index.md").write_text("# Home\n")
+    for i in range(n):
+        (dest / "docs" / "p" / f"page{i:05d}.md").write_text(f"# Page {i}\n\nSome text for page {i}.\n")
+    (dest / "mkdocs.yml").write_text("site_name: bare\nnav:\n  - index.md\ntheme:\n  name: material\n  font: false\n"
+                                     "validation:\n  nav:\n    omitted_files: ignore\nplugins:\n  - search\n")
+    return dest / "mkdocs.yml"
+
+
+def measure(n: int, work: Path) -> dict:
+    project = make_project(work / f"review-{n}", n)
+    run = subprocess.run([sys.executable, "-c", MEASURE, str(project), str(project)],
+                         capture_output=True, text=True)
+    if run.returncode:
+        raise SystemExit(f"the build of {n} made-up studies failed:\n{run.stderr}")
+    figures = json.loads(run.stdout.strip().splitlines()[-1])
+    site = project / "site"
+    first = next(p for p in sorted((site / "studies").iterdir()) if p.is_dir()) / "index.html"
+    bare = subprocess.run([sys.executable, "-c", BARE, str(bare_project(work / f"bare-{n}", n))],
+                          capture_output=True, text=True, check=True, cwd=work / f"bare-{n}")
+    bare_total = json.loads(bare.stdout.strip().splitlines()[-1])["total"]
+    generator = figures["prepare"] + figures["render"]
+    return {
+        "studies": n,
+        "generator_s": generator,
+        "mkdocs_s": figures["total"] - generator,
+        "total_s": figures["total"],
+        "peak_mb": figures["peak_mb"],
+        "site_mb": folder_bytes(site) / 1e6,
+        "search_kb": (site / "search" / "search_index.json").stat().st_size / 1e3,
+        "home_kb_gz": gz(site / "index.html") / 1e3,
+        "studies_kb_gz": gz(site / "studies" / "index.html") / 1e3,
+        "study_kb_gz": gz(first) / 1e3,
+        "bare_s": bare_total,
+    }
+
+
+def main(sizes: list[int]) -> None:
+    header = ("studies", "generator s", "mkdocs s", "total s", "gen %", "peak MB", "site MB", "search KB",
+              "/ KB gz", "/studies/ KB gz", "study KB gz", "bare s", "total/bare")
+    print(" | ".join(header))
+    print(" | ".join("---" for _ in header))
+    with tempfile.TemporaryDirectory(prefix="evidence-bench-") as tmp:
+        for n in sizes:
+            r = measure(n, Path(tmp))
+            print(" | ".join([
+                f"{r['studies']:,}", f"{r['generator_s']:.2f}", f"{r['mkdocs_s']:.2f}", f"{r['total_s']:.2f}",
+                f"{100 * r['generator_s'] / r['total_s']:.0f}%", f"{r['peak_mb']:.0f}", f"{r['site_mb']:.1f}",
+                f"{r['search_kb']:.0f}", f"{r['home_kb_gz']:.1f}", f"{r['studies_kb_gz']:.1f}",
+                f"{r['study_kb_gz']:.1f}", f"{r['bare_s']:.2f}", f"{r['total_s'] / r['bare_s']:.2f}"]), flush=True)
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [23, 500, 5000])
