@@ -60,7 +60,8 @@ def on_files(files, config):
     _state.update(site=site, info=info)
     example = root / "studies" / f"{site.studies[0]['id']}.yml" if site.studies else None
     example_text = example.read_text(encoding="utf-8") if example else ""
-    for path, content in render_pages(site.review, site.studies, site.summary, example_text).items():
+    for path, content in render_pages(site.review, site.studies, site.summary, example_text,
+                                       config.site_url or "").items():
         _add(files, config, path, content)
     _add(files, config, "feed.xml", atom(site.review, site.studies, config.site_url or "/"))
     for path, content in downloads(site.review, site.studies).items():

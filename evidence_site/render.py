@@ -19,6 +19,8 @@ from .charts import build_charts, effect_direction, svg_number
 from .aggregate import changes, study_name
 from .citation import review_citations
 from .fields import study_fields
+from .load import load_bytes
+from .validate import codebook_problems
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 # Rows in one study table or per-study figure. Past this, lists are split into pages and the
@@ -127,10 +129,12 @@ def _env() -> Environment:
     return _ENV
 
 
-def render_pages(review: dict, studies: list[dict], summary: dict, example_text: str = "") -> dict[str, str]:
+def render_pages(review: dict, studies: list[dict], summary: dict, example_text: str = "",
+                 site_url: str = "") -> dict[str, str]:
     """Every generated page as {source path under docs/: Markdown text}.
 
-    example_text is the text of one study file, shown as the worked example on /contribute/.
+    example_text is the text of one study file, shown as the worked example on /contribute/;
+    site_url (the published address, if known) makes the press page's permalinks absolute.
     """
     env = _env()
     labels = {group: {c["key"]: c for c in items} for group, items in review["codebook"].items()}
@@ -140,7 +144,8 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
     context["charts"] = build_charts(review, studies, summary, per_study=not paged)  # computed once
     context["paged"] = paged
     pages = {}
-    context.update(changes=changes(studies)[:PAGE_SIZE], fields=study_fields(review["codebook"]),
+    context.update(site_url=site_url, check_example=check_example(example_text, review["codebook"], studies),
+                   changes=changes(studies)[:PAGE_SIZE], fields=study_fields(review["codebook"]),
                    example=studies[0] if studies else None, example_text=example_text)
     for name in ("index", "findings", "press", "limitations", "methods", "citation", "whats-new", "contribute"):
         pages[f"{name}.md"] = env.get_template(f"{name}.md.j2").render(context)
@@ -157,6 +162,18 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
             raise ValueError(f"study id {study['id']!r} cannot name a page")
         pages[f"studies/{study['id']}.md"] = study_template.render(context, study=study)
     return pages
+
+
+def check_example(example_text: str, codebook: dict, studies: list[dict]) -> str | None:
+    """What `check` really prints when the example study's intervention type is misspelt."""
+    if not example_text or not studies:
+        return None
+    key = studies[0]["intervention"]["type"]
+    typo = key[:-2] + key[-1] + key[-2] if len(key) > 2 else key + "x"
+    edited = example_text.replace(f"  type: {key}\n", f"  type: {typo}\n", 1)
+    doc = load_bytes(edited.encode("utf-8"), f"studies/{studies[0]['id']}.yml")
+    found = codebook_problems(doc, codebook) if doc.data else []
+    return str(found[0]) if found else None
 
 
 def _pagination(label: str, current: int, total: int, first_url: str, page_url) -> dict:

@@ -235,3 +235,9 @@ def test_citation_cff_agrees_with_review_yml():
                                     review["elocator"])
     assert [(a["given-names"], a["family-names"]) for a in preferred["authors"]] == \
         [(a["given"], a["family"]) for a in review["authors"]]
+
+
+def test_press_permalinks_are_absolute_when_published(published_site):
+    press = (published_site / "press/index.html").read_text(encoding="utf-8")
+    assert f"<code>{PUBLISHED_URL}findings/#type-therapy-based</code>" in press.replace("&#58;", ":")
+    assert "Abstinence: most studies were not classed as improved." in re.sub(r"<[^>]+>", "", press)
