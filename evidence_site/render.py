@@ -27,6 +27,7 @@ TEMPLATE_DIR = PACKAGE_DIR / "templates"
 # per-study figures move from /findings/ to the per-type pages: no page grows with the review.
 PAGE_SIZE = 100
 NOT_REPORTED = "not reported"
+_BASE = "STUDIESBASE"  # stands for the relative path to /studies/ in a cached table row (ids are lower case)
 
 # Characters that mean something to Markdown, HTML or Jinja anywhere in a line. They become numeric
 # character references, which browsers show as the character and Markdown passes through untouched.
@@ -40,6 +41,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u2
 
 def _ref(char: str) -> str:
     return f"&#{ord(char)};"
+
+
+_TRANSLATE = str.maketrans({c: _ref(c) for c in _ESCAPE})  # one C-level pass instead of a Python loop
 
 
 def page_text(value) -> Markup:
@@ -59,13 +63,13 @@ def page_text(value) -> Markup:
     if start:
         head = start.group()[:-1] + _ref(start.group()[-1])
         text = text[start.end():]
-    return Markup(head + "".join(_ref(c) if c in _ESCAPE else c for c in text))
+    return Markup(head + text.translate(_TRANSLATE))
 
 
 def preformatted(value) -> Markup:
     """Multi-line text for a <pre> block: escaped like page_text, but lines and spaces are kept."""
     lines = _CONTROL.sub("", str(value)).rstrip("\n").split("\n")
-    return Markup("\n".join("".join(_ref(c) if c in _ESCAPE else c for c in line) for line in lines))
+    return Markup("\n".join(line.translate(_TRANSLATE) for line in lines))
 
 
 def front_matter_title(value) -> Markup:
@@ -149,7 +153,20 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
                    example=studies[0] if studies else None, example_text=example_text)
     for name in ("index", "findings", "press", "limitations", "methods", "citation", "whats-new", "contribute"):
         pages[f"{name}.md"] = env.get_template(f"{name}.md.j2").render(context)
+    row_macro, row_cache = env.get_template("_macros.md.j2").module.study_row, {}
+
+    def rows(chunk: list[dict], base: str) -> list[Markup]:
+        # Each study's row is rendered once, with a placeholder for the path back to /studies/;
+        # study data cannot contain 'href="' (quotes are escaped), so only the link is rewritten.
+        out = []
+        for study in chunk:
+            if study["id"] not in row_cache:
+                row_cache[study["id"]] = str(row_macro(study, labels, _BASE))
+            out.append(Markup(row_cache[study["id"]].replace(f'href="{_BASE}', f'href="{base}')))
+        return out
+
     for path, listing in study_listings(review, studies, summary):
+        listing["rows"] = rows(listing["studies"], listing["base"])
         if path == "studies/index.md":
             pages[path] = env.get_template("studies.md.j2").render(context, listing=listing)
         else:

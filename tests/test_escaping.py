@@ -76,6 +76,7 @@ CALLS = {
     "outcome_list": [((hostile_study(), hostile_labels()), True)],
     "study_row": [((hostile_study(), hostile_labels()), True)],
     "study_table": [(([hostile_study(), hostile_study()], hostile_labels()), True)],
+    "study_rows_table": [(([], H), True)],
     "finding": [((HK, H, H, "findings/"), True)],
     "comparison_table": [(([hostile_row()], H, "type-", H, {"key": HK, "label": H}, H), True)],
     "pagination": [(({"label": H, "current": 2, "total": 3, "prev": H, "next": H},), False)],
