@@ -27,7 +27,7 @@ TEMPLATE_DIR = PACKAGE_DIR / "templates"
 # per-study figures move from /findings/ to the per-type pages: no page grows with the review.
 PAGE_SIZE = 100
 NOT_REPORTED = "not reported"
-_BASE = "STUDIESBASE"  # stands for the relative path to /studies/ in a cached table row (ids are lower case)
+_BASE = "studiesbase/"  # stands for the relative path to /studies/ in a cached table row (ids are lower case)
 
 # Characters that mean something to Markdown, HTML or Jinja anywhere in a line. They become numeric
 # character references, which browsers show as the character and Markdown passes through untouched.
@@ -83,6 +83,16 @@ def front_matter_title(value) -> Markup:
     return Markup(json.dumps(text, ensure_ascii=True))
 
 
+_RELATIVE_PATH = re.compile(r"(?:\.\./|\./)*(?:[a-z0-9-]+/)*")
+
+
+def relative_path(value: str) -> Markup:
+    """A relative link path written by the templates (../../, ../studies/): printed as it is."""
+    if not _RELATIVE_PATH.fullmatch(str(value)):
+        raise ValueError(f"not a relative path: {value!r}")
+    return Markup(value)
+
+
 def safe_url(url: str | None) -> Markup | None:
     """The URL if it is http(s) with a host, else None (so it is never made a link)."""
     if not isinstance(url, str):
@@ -118,7 +128,8 @@ def environment() -> Environment:
         comment_end_string="##}",
     )
     env.filters.update(doi_url=doi_url, safe_url=safe_url, join_list=join_list, front_matter_title=front_matter_title,
-                       preformatted=preformatted, study_name=study_name)
+                       preformatted=preformatted, study_name=study_name,
+                       path=relative_path)
     env.filters["num"] = svg_number  # chart coordinates: a number, never text
     return env
 
