@@ -131,7 +131,8 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
             message = f"is {len(value)} characters long; at most {error.validator_value} are allowed"
             code = "too-long"
         elif kind == "minItems":
-            message = "is an empty list; give at least one item, or null if not reported"
+            nullable = "null" in ([schema.get("type")] if isinstance(schema.get("type"), str) else schema.get("type", []))
+            message = "is an empty list; give at least one item" + (", or null if not reported" if nullable else "")
             code = "empty"
         elif kind in ("maxItems", "maxProperties"):
             message = f"has too many items; at most {error.validator_value} are allowed"

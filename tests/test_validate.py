@@ -162,3 +162,14 @@ def test_every_problem_in_every_file_is_reported_at_once(project):
         "studies/hall-2019.yml out-of-range]",
         "studies/turel-2018.yml yaml-syntax]",
     ]
+
+
+def test_empty_list_offers_null_only_where_null_is_allowed(project):
+    text = BROWN.replace("  authors: [Lorna Brown, Daria J. Kuss]", "  authors: []").replace(
+        "country: [United Kingdom]", "country: []")
+    assert problems_after(project, "brown-2020.yml", text) == [
+        f"studies/brown-2020.yml:{line_of(text, 'authors: []')}:3: citation.authors: is an empty list; give at least "
+        "one item [empty]",
+        f"studies/brown-2020.yml:{line_of(text, 'country: []')}:1: country: is an empty list; give at least one item, "
+        "or null if not reported [empty]",
+    ]
