@@ -1,0 +1,276 @@
+"""The checks a reader's browser proves on every page: axe-core, network, console, links.
+
+Shared by the browser tests (tests/browser/) and scripts/measure_site.py, so the figures the
+script reports are the ones the tests hold to.
+"""
+
+from __future__ import annotations
+
+import shutil
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlsplit
+
+HERE = Path(__file__).resolve().parent
+AXE_JS = HERE / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+INSTALL_HINT = "apt-get install chromium"
+
+# Root needs --no-sandbox; the others stop Chromium's own calls home. The resolver rule makes
+# every host but the local server unresolvable, so nothing can leave the machine even if a
+# request slipped past the route that records and aborts it.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def launch(playwright, executable: str):
+    return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+
+
+def discover_pages(site_dir: Path) -> list[str]:
+    """URL path of every HTML page in the built site: folders as '/x/', other files as '/x.html'."""
+    paths = []
+    for file in sorted(site_dir.rglob("*.html")):
+        rel = file.relative_to(site_dir).as_posix()
+        if file.name == "index.html":
+            rel = rel[: -len("index.html")]
+        paths.append("/" + rel)
+    return sorted(paths)
+
+
+@dataclass
+class Recorder:
+    """Every request a page makes, and everything that went wrong while loading it."""
+
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    bad_status: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    allowed_status: dict[str, int] = field(default_factory=dict)
+    in_flight: int = 0
+
+    def is_local(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("data", "blob", "about") or f"{parts.scheme}://{parts.netloc}" == self.origin
+
+    def attach(self, context, page) -> None:
+        """Record on page; route every request of the context so non-local ones are aborted."""
+        context.route("**/*", self._route)
+        self._handlers = [("request", self._request), ("requestfinished", self._finished),
+                          ("requestfailed", self._failed), ("response", self._response),
+                          ("console", self._console), ("pageerror", self._page_error)]
+        for event, handler in self._handlers:
+            page.on(event, handler)
+
+    def detach(self, context, page) -> None:
+        context.unroute("**/*", self._route)
+        for event, handler in self._handlers:
+            page.remove_listener(event, handler)
+
+    def _console(self, message) -> None:
+        url = message.location.get("url", "")
+        if message.type == "error" and not (url in self.allowed_status and "Failed to load resource" in message.text):
+            self.console_errors.append(f"{message.text} at {url}")
+
+    def _page_error(self, error) -> None:
+        self.console_errors.append(f"uncaught: {error}")
+
+    def _route(self, route) -> None:
+        if self.is_local(route.request.url):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    def _request(self, request) -> None:
+        self.in_flight += 1
+        self.requests.append(request.url)
+        if not self.is_local(request.url):
+            self.external.append(request.url)
+
+    def _finished(self, request) -> None:
+        self.in_flight -= 1
+
+    def _failed(self, request) -> None:
+        self.in_flight -= 1
+        self.failed.append(f"{request.url} ({request.failure})")
+
+    def settle(self, page, quiet_ms: int = 150, timeout_ms: int = 10000) -> None:
+        """Wait until no request has been in flight for quiet_ms (networkidle waits 500 ms)."""
+        quiet = waited = 0
+        while quiet < quiet_ms and waited < timeout_ms:
+            page.wait_for_timeout(25)
+            waited += 25
+            quiet = quiet + 25 if self.in_flight <= 0 else 0
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and self.allowed_status.get(response.url) != response.status:
+            self.bad_status.append(f"{response.url} -> {response.status}")
+
+    def problems(self) -> list[str]:
+        return ([f"request to another host: {u}" for u in self.external]
+                + [f"failed request: {u}" for u in self.failed]
+                + [f"error status: {u}" for u in self.bad_status]
+                + [f"console error: {m}" for m in self.console_errors])
+
+
+def run_axe(page, rules: list[str] | None = None) -> list[dict]:
+    """axe-core's WCAG 2.0/2.1/2.2 A and AA violations on the page as it is now (or those of rules)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # Evaluated (here or as an init script) rather than added as a <script>, so it is never
+        # a request and the site's Content-Security-Policy does not block it.
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    return page.evaluate(
+        """async ([type, values]) => {
+            const result = await axe.run(document, {runOnly: {type, values}, resultTypes: ['violations']});
+            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}));
+        }""",
+        ["rule", rules] if rules else ["tag", AXE_TAGS],
+    )
+
+
+def describe_violations(violations: list[dict]) -> list[str]:
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {n['target']}: {n['summary']}"
+            for v in violations for n in v["nodes"]]
+
+
+def expect_none(problems: list[str], what: str) -> None:
+    """Fail the calling test with every problem listed, one a line."""
+    if problems:
+        import pytest
+
+        pytest.fail(f"{len(problems)} {what}:\n" + "\n".join(problems), pytrace=False)
+
+
+def page_links(page) -> list[tuple[str, str]]:
+    """(href as written, absolute URL) of every link in the page as the reader gets it."""
+    return page.evaluate(
+        "() => Array.from(document.querySelectorAll('a[href], area[href]'), a => [a.getAttribute('href'),"
+        " new URL(a.getAttribute('href'), document.baseURI).href])")  # SVG links too (their .href is no string)
+
+
+class _Ids(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+class LinkChecker:
+    """Fetches each internal link target once from the local server and remembers its ids."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self._cache: dict[str, tuple[int, set[str]]] = {}
+
+    def target(self, url: str) -> tuple[int, set[str]]:
+        if url not in self._cache:
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    status, body, kind = response.status, response.read(), response.headers.get_content_type()
+            except urllib.error.HTTPError as error:
+                status, body, kind = error.code, b"", ""
+            ids: set[str] = set()
+            if kind == "text/html":
+                parser = _Ids()
+                parser.feed(body.decode("utf-8", "replace"))
+                ids = parser.ids
+            self._cache[url] = (status, ids)
+        return self._cache[url]
+
+    def broken(self, page_url: str, links: list[tuple[str, str]]) -> list[str]:
+        problems = []
+        for written, absolute in links:
+            if urlsplit(absolute).scheme in ("http", "https") and not absolute.startswith(self.origin + "/"):
+                continue  # another site's address: shown to the reader, never fetched here
+            if urlsplit(absolute).scheme not in ("http", "https"):
+                continue  # mailto:, tel: and the like
+            url, fragment = urldefrag(absolute)
+            status, ids = self.target(url)
+            if status != 200:
+                problems.append(f"{page_url}: link {written!r} leads to status {status}")
+            elif fragment and unquote(fragment) not in ids:
+                problems.append(f"{page_url}: link {written!r}: no element has id {unquote(fragment)!r}")
+        return problems
+
+
+@dataclass
+class PageReport:
+    path: str
+    scheme: str
+    violations: list[dict]
+    network: list[str]
+    broken_links: list[str]
+    requests: list[str]
+    numbers_text: str
+    overflow: int  # how many px the page is wider than the window (0: no horizontal scroll)
+    links: list[tuple[str, str]]
+
+
+ARTICLE_TEXT_JS = """() => {
+    const article = document.querySelector('article') || document.body;
+    const copy = article.cloneNode(true);
+    copy.querySelectorAll('#study-filters, script, style').forEach(e => e.remove());
+    return copy.textContent;
+}"""
+
+
+def check_page(page, base: str, path: str, links: LinkChecker | None = None) -> PageReport:
+    """Load path in page (whose context is not yet routed) and run every per-page check on it."""
+    recorder = Recorder(base)
+    recorder.attach(page.context, page)
+    try:
+        page.goto(base + path, wait_until="load")
+        recorder.settle(page)
+        scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        violations = run_axe(page)
+        found = page_links(page)
+        broken = links.broken(path, found) if links else []
+        text = page.evaluate(ARTICLE_TEXT_JS)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    finally:
+        recorder.detach(page.context, page)
+    return PageReport(path, scheme, violations, recorder.problems(), broken, recorder.requests, text, overflow, found)
+
+
+def visit_all(browser, base: str, paths: list[str], *, color_scheme: str = "light", viewport: dict | None = None,
+              links: LinkChecker | None = None, cold: bool = False) -> dict[str, PageReport]:
+    """Check every path. cold: each page in a fresh context, so its every request is seen;
+    otherwise one context (and its cache) serves all the pages, which is faster."""
+    options = {"color_scheme": color_scheme, "viewport": viewport or {"width": 1280, "height": 900}}
+    reports = {}
+    context = None
+    try:
+        for path in paths:
+            if context is None:
+                context = browser.new_context(**options)
+                if not cold:  # one transfer of axe-core for all the pages
+                    context.add_init_script(AXE_JS.read_text(encoding="utf-8"))
+                page = context.new_page()
+            reports[path] = check_page(page, base, path, links)
+            if cold:
+                context.close()
+                context = None
+    finally:
+        if context is not None:
+            context.close()
+    return reports

@@ -1,0 +1,63 @@
+"""Every page of the built site, found by walking it, loaded cold in a real Chromium:
+axe-core WCAG 2.2 A/AA in the light and dark palettes and at phone width, no request to another
+host, no failed request or console error, no sideways scrolling on a phone, and every internal
+link and anchor resolves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.utils.yaml import yaml_load
+
+from .sitecheck import describe_violations, expect_none
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_page_of_the_build_is_covered(pages, light):
+    """Discovery finds the 404 page, each navigation entry and a page for every study file."""
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as config:
+        nav = yaml_load(config)["nav"]
+    expected = {"/404.html"}
+    for entry in nav:
+        source = next(iter(entry.values())).removesuffix(".md").removesuffix("index").rstrip("/")
+        expected.add(f"/{source}/" if source else "/")
+    expected |= {f"/studies/{f.stem}/" for f in (ROOT / "studies").glob("*.yml")}
+    assert expected <= set(pages), f"pages missing from the build: {sorted(expected - set(pages))}"
+    assert set(light) == set(pages)
+
+
+def axe_failures(reports) -> list[str]:
+    return [f"{r.path}: {line}" for r in reports.values() for line in describe_violations(r.violations)]
+
+
+def test_no_axe_violations_in_light_palette(light):
+    assert {r.scheme for r in light.values()} == {"default"}
+    expect_none(axe_failures(light), "axe violations in the light palette")
+
+
+def test_no_axe_violations_in_dark_palette(dark):
+    assert {r.scheme for r in dark.values()} == {"slate"}, "prefers-color-scheme: dark must select the slate palette"
+    expect_none(axe_failures(dark), "axe violations in the dark palette")
+
+
+def test_no_axe_violations_at_phone_width(phone):
+    expect_none(axe_failures(phone), "axe violations at 360 px wide")
+
+
+def test_no_horizontal_scroll_at_phone_width(phone):
+    expect_none([f"{r.path}: the page is {r.overflow} px wider than a 360 px screen"
+                 for r in phone.values() if r.overflow > 0], "pages that scroll sideways")
+
+
+def test_no_foreign_request_failure_or_console_error(light, dark, phone, site_url):
+    reports = [*light.values(), *dark.values(), *phone.values()]
+    expect_none([f"{r.path} ({r.scheme}): {p}" for r in reports for p in r.network], "network problems")
+    # The recorder saw each page's own files, so the empty list above means something.
+    assert all(any(u.endswith(".css") for u in r.requests) for r in reports)
+    assert all(u.startswith(site_url + "/") for r in reports for u in r.requests)
+
+
+def test_every_internal_link_and_anchor_resolves(light):
+    expect_none([line for r in light.values() for line in r.broken_links], "broken links")
+    assert sum(len(r.links) for r in light.values()) > len(light), "the link check saw no links"
