@@ -16,16 +16,16 @@ ROOT = HERE.parent
 
 
 def corpus():
+    """Every study-shaped file the tests hold that the loader accepts (the rest never reach validation)."""
     files = sorted((HERE / "hostile").glob("*.yml")) + sorted((ROOT / "studies").glob("*.yml"))
     files += sorted((HERE / "fixtures" / "madeup-review" / "studies").glob("*.yml"))
-    return [f for f in files if not f.name.endswith(".expect.yml")]
+    files = [f for f in files if not f.name.endswith(".expect.yml")]
+    return [f for f in files if load_file(f, f.name).data is not None]
 
 
 @pytest.mark.parametrize("path", corpus(), ids=lambda p: p.name)
 def test_fast_validator_agrees_with_jsonschema(path):
     doc = load_file(path, path.name)
-    if doc.data is None:
-        pytest.skip("not loadable: the loader rejects it before validation")
     assert is_valid(doc.data, "study") == validator("study").is_valid(doc.data)
 
 
