@@ -6,6 +6,7 @@ script reports are the ones the tests hold to.
 
 from __future__ import annotations
 
+import os
 import shutil
 import urllib.error
 import urllib.request
@@ -29,6 +30,9 @@ CHROMIUM_ARGS = [
 
 
 def find_chromium() -> str | None:
+    """CHROMIUM_PATH if set (e.g. a hosted CI runner's preinstalled Chrome), else Debian's chromium."""
+    if os.environ.get("CHROMIUM_PATH"):
+        return os.environ["CHROMIUM_PATH"]
     for name in ("chromium", "chromium-browser"):
         found = shutil.which(name)
         if found:
