@@ -7,6 +7,7 @@ when a watched study file changes) produce the same site. Nothing is written int
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from evidence_site.cards import card  # noqa: E402
 from evidence_site.export import downloads  # noqa: E402
 from evidence_site.feed import atom  # noqa: E402
 from evidence_site.problems import InputError  # noqa: E402
-from evidence_site.render import page_info, render_pages  # noqa: E402
+from evidence_site.render import HTML_BLOCK_END, HTML_BLOCK_START, page_info, render_pages  # noqa: E402
 
 _state: dict = {}
 
@@ -76,11 +77,28 @@ def on_files(files, config):
     return files
 
 
+_HTML_BLOCK = re.compile(re.escape(HTML_BLOCK_START) + r"\n(.*?)\n" + re.escape(HTML_BLOCK_END), re.S)
+
+
 def on_page_markdown(markdown, page, config, files):
     page_data = _state.get("info", {}).get(page.file.src_uri)
     if page_data:  # Material prints page.meta.description without escaping it
         page.meta["description"] = metadata.escaped(page_data["description"])
-    return markdown
+    # Large finished HTML blocks skip the Markdown parser (slow on raw HTML) and return afterwards.
+    blocks = _state.setdefault("blocks", {})[page.file.src_uri] = []
+
+    def stash(match):
+        blocks.append(match.group(1))
+        return f"\n\nESHTMLBLOCK{len(blocks) - 1}\n\n"
+
+    return _HTML_BLOCK.sub(stash, markdown)
+
+
+def on_page_content(html, page, config, files):
+    blocks = _state.get("blocks", {}).pop(page.file.src_uri, [])
+    for number, block in enumerate(blocks):
+        html = html.replace(f"<p>ESHTMLBLOCK{number}</p>", block, 1)
+    return html
 
 
 def on_post_page(output, page, config):

@@ -66,6 +66,16 @@ def page_text(value) -> Markup:
     return Markup(head + text.translate(_TRANSLATE))
 
 
+HTML_BLOCK_START, HTML_BLOCK_END = "<!--es:html-->", "<!--/es:html-->"
+
+
+def html_block(html: Markup) -> Markup:
+    """Mark a large block of finished HTML (a table, a figure) so the MkDocs hook can keep it out of
+    the Markdown parser, which is slow on raw HTML, and put it back unchanged afterwards. Page text
+    cannot contain the markers: page_text turns every < into a character reference."""
+    return Markup(f"{HTML_BLOCK_START}\n{html}\n{HTML_BLOCK_END}")
+
+
 def preformatted(value) -> Markup:
     """Multi-line text for a <pre> block: escaped like page_text, but lines and spaces are kept."""
     lines = _CONTROL.sub("", str(value)).rstrip("\n").split("\n")
@@ -129,7 +139,7 @@ def environment() -> Environment:
     )
     env.filters.update(doi_url=doi_url, safe_url=safe_url, join_list=join_list, front_matter_title=front_matter_title,
                        preformatted=preformatted, study_name=study_name,
-                       path=relative_path)
+                       path=relative_path, html_block=html_block)
     env.filters["num"] = svg_number  # chart coordinates: a number, never text
     return env
 
