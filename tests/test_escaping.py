@@ -75,7 +75,6 @@ CALLS = {
     "study_reference": [((hostile_study()["citation"],), True)],
     "outcome_list": [((hostile_study(), hostile_labels()), True)],
     "study_row": [((hostile_study(), hostile_labels()), True)],
-    "study_table": [(([hostile_study(), hostile_study()], hostile_labels()), True)],
     "study_rows_table": [(([], H), True)],
     "finding": [((HK, H, H, "findings/"), True)],
     "comparison_table": [(([hostile_row()], H, "type-", H, {"key": HK, "label": H}, H), True)],

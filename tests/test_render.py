@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from markupsafe import Markup
+
 from evidence_site.aggregate import Count
 from evidence_site.build import prepare
 from evidence_site.citation import review_citations
@@ -43,7 +45,8 @@ def test_macros_golden(site, golden):
         "study-reference": call("study_reference", alpha["citation"]),
         "doi-link": call("doi_link", "10.1089/cyber.2016.0259"),
         "study-row": call("study_row", alpha, lab),
-        "study-table": call("study_table", site.studies, lab),
+        "study-table": call("study_rows_table", [Markup(call("study_row", s, lab)) for s in site.studies],
+                            "Transcribed included studies (4), one row per study"),
         "finding": call("finding", "type-therapy-based", call("count", Count(5, 6)), "Therapy-based studies.",
                         "findings/"),
         "comparison-table": call("comparison_table", site.summary["by_type"], "Caption", "type-", "Type",
