@@ -54,8 +54,9 @@ def wilson(n: int, total: int, z: float = 1.959963984540054) -> tuple[float | No
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def _labels(categories: list) -> dict:
-    return {item["key"]: item for item in categories}
+def codebook_labels(review: dict) -> dict:
+    """The codebook by group and key: labels["effects"]["improved"] -> {key, label, definition, ...}."""
+    return {group: {item["key"]: item for item in items} for group, items in review["codebook"].items()}
 
 
 def _measured(study: dict, domain: str) -> list:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from . import PACKAGE_DIR
 from .charts import build_charts, effect_direction, svg_number
-from .aggregate import changes, study_name
+from .aggregate import changes, codebook_labels, study_name
 from .citation import review_citations
 from .fields import study_fields
 from .load import load_bytes
@@ -119,7 +119,7 @@ def doi_url(doi: str | None) -> Markup | None:
     return Markup.escape("https://doi.org/" + quote(doi, safe="/:;()._-"))
 
 
-def join_list(values, empty: str = NOT_REPORTED) -> str | None:
+def join_list(values) -> str | None:
     if not values:
         return None
     return ", ".join(str(v) for v in values)
@@ -162,7 +162,7 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
     site_url (the published address, if known) makes the press page's permalinks absolute.
     """
     env = _env()
-    labels = {group: {c["key"]: c for c in items} for group, items in review["codebook"].items()}
+    labels = codebook_labels(review)
     context = {"review": review, "studies": studies, "summary": summary, "labels": labels,
                "citations": review_citations(review)}
     paged = len(studies) > PAGE_SIZE
@@ -259,7 +259,7 @@ CARDS_PER_STUDY_LIMIT = PAGE_SIZE
 
 def page_info(review: dict, studies: list[dict], summary: dict) -> dict[str, dict]:
     """For each generated page: a plain-text description, and the key figure its social card shows."""
-    labels = {group: {c["key"]: c for c in items} for group, items in review["codebook"].items()}
+    labels = codebook_labels(review)
     fav = summary["favourable"]
     overall = summary["overall"][0]["reported"]
     included, transcribed = summary["included"], summary["transcribed"].n

@@ -7,7 +7,7 @@ import pytest
 
 from markupsafe import Markup
 
-from evidence_site.aggregate import Count
+from evidence_site.aggregate import Count, codebook_labels
 from evidence_site.build import prepare
 from evidence_site.citation import review_citations
 from evidence_site.render import _env, doi_url, page_text, render_pages, safe_url
@@ -26,7 +26,7 @@ def call(macro: str, *args) -> str:
 
 
 def labels(site):
-    return {group: {c["key"]: c for c in items} for group, items in site.review["codebook"].items()}
+    return codebook_labels(site.review)
 
 
 def test_macros_golden(site, golden):
