@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .validate import validator
+from .validate import _target, validator
 
 # Category fields take their allowed values from the review's codebook, not from the schema.
 CODEBOOK_FIELDS = {
@@ -22,13 +22,6 @@ def study_fields(codebook: dict | None = None) -> list[dict]:
     rows: list[dict] = []
     _walk(root, root, "", True, rows, codebook or {})
     return rows
-
-
-def _target(root: dict, node: dict) -> dict:
-    """The schema node with every $ref followed (a property's own description is read before this)."""
-    while isinstance(node, dict) and "$ref" in node:
-        node = root["$defs"][node["$ref"].split("/")[-1]]
-    return node if isinstance(node, dict) else {}
 
 
 def _walk(node: dict, root: dict, prefix: str, required: bool, rows: list, codebook: dict) -> None:

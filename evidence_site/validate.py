@@ -161,6 +161,13 @@ def _description_at(schema_name: str, path: tuple) -> str | None:
     return node.get("description")
 
 
+def _target(root: dict, node: dict) -> dict:
+    """The schema node with every $ref followed (unlike _resolve, past a property's own description)."""
+    while isinstance(node, dict) and "$ref" in node:
+        node = root["$defs"][node["$ref"].split("/")[-1]]
+    return node if isinstance(node, dict) else {}
+
+
 def _resolve(root: dict, node: dict) -> dict:
     while isinstance(node, dict) and "$ref" in node and "description" not in node:
         node = root["$defs"][node["$ref"].split("/")[-1]]
