@@ -3,15 +3,20 @@
 Each case in tests/hostile/ is a spec, <case>.expect.yml, naming the files it drops into studies/
 and the outcome it must have (see tests/hostile/README.md). For every case the test copies the
 project into a temporary folder with a previous site/ already in place, drops the files in, runs
-`python build_site.py check` and `build` as a user would, and asserts:
+`check` and `build` through the real command line (in this process, see cli_runner.py), and asserts:
 
-- rejected files: exit status 1 from both commands, exactly the expected problem lines on stderr,
-  nothing on stdout, and the previous site/ byte-identical afterwards;
+- rejected files: exit status 1 from both commands, exactly the expected problems on stderr (compared
+  by file, line, column, field and code, so rewording a message changes one exact-text test in
+  test_messages.py, not dozens of cases here), the count line, nothing on stdout, and the previous
+  site/ byte-identical afterwards;
 - accepted files: exit status 0, and every built page parsed with html.parser shows the hostile
   text as text while having no event-handler attribute, no javascript:/data: URL, no foreign
   element and no script that the page's Content-Security-Policy does not allow;
 - always: no traceback, nothing written outside site/, no staging folder left behind, and each
   command finishes within TIME_LIMIT seconds.
+
+A few cases also run as real processes (PROCESS_CASES), for the exit status and the absence of a
+traceback as a maintainer's shell sees them; the kill tests below always use real processes.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -27,6 +33,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cli_runner import run_cli, run_process
 from conftest import copy_project
 from html_safety import Page, site_pages
 
@@ -94,12 +101,22 @@ def with_previous_site(project: Path) -> dict[str, str]:
     return tree(project / "site")
 
 
-def run(project: Path, *args: str) -> tuple[subprocess.CompletedProcess, float]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": TODAY_EPOCH, "PYTHONDONTWRITEBYTECODE": "1"}
-    start = time.perf_counter()
-    result = subprocess.run([sys.executable, "build_site.py", *args], cwd=project, capture_output=True, text=True,
-                            timeout=TIME_LIMIT, env=env)
-    return result, time.perf_counter() - start
+ENV = {"SOURCE_DATE_EPOCH": TODAY_EPOCH}
+# Cases that also run as real processes: one rejected by the loader, one by the validator, one accepted.
+PROCESS_CASES = {"yaml-python-object-apply", "value-doi-javascript", "text-script-tag"}
+PROBLEM = re.compile(r"^(?P<where>.+?:\d+:\d+): (?P<field>.*?): .* \[(?P<code>[a-z0-9-]+)\]$", re.S)
+
+
+def run(project: Path, *args: str, process: bool = False):
+    result = (run_process(project, *args, env=ENV, timeout=TIME_LIMIT) if process
+              else run_cli(project, *args, env=ENV))
+    return result, result.seconds
+
+
+def problem_key(line: str) -> tuple:
+    """What a problem line must keep when its wording changes: place, field and code."""
+    match = PROBLEM.match(line)
+    return (match["where"], match["field"], match["code"]) if match else (line,)
 
 
 def summary_line(problems: list[str]) -> str:
@@ -112,8 +129,22 @@ def leftovers(project: Path) -> list[str]:
     return sorted(p.name for p in project.iterdir() if p.name.startswith((".site-build-", ".site-old-")))
 
 
+def test_process_cases_exist():
+    assert PROCESS_CASES <= set(CASES)
+    assert {load_spec(case)["outcome"] for case in PROCESS_CASES} == {"accepted", "rejected"}
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_hostile_case(case, tmp_path):
+    hostile_case(case, tmp_path, process=False)
+
+
+@pytest.mark.parametrize("case", sorted(PROCESS_CASES))
+def test_hostile_case_as_a_process(case, tmp_path):
+    hostile_case(case, tmp_path, process=True)
+
+
+def hostile_case(case, tmp_path, process: bool):
     spec = load_spec(case)
     project = copy_project(tmp_path / "project")
     studies_before = len(list((project / "studies").glob("*.yml")))
@@ -123,8 +154,8 @@ def test_hostile_case(case, tmp_path):
     previous_site = with_previous_site(project)
     outside_before = tree(tmp_path, skip="project/site")
 
-    check, check_time = run(project, "check")
-    build, build_time = run(project, "build")
+    check, check_time = run(project, "check", process=process)
+    build, build_time = run(project, "build", process=process)
     if os.environ.get("HOSTILE_TIMINGS"):  # a file to add each case's figures to, for reports
         with open(os.environ["HOSTILE_TIMINGS"], "a", encoding="utf-8") as out:
             out.write(json.dumps({"case": case, "outcome": spec["outcome"], "check_s": round(check_time, 3),
@@ -134,13 +165,16 @@ def test_hostile_case(case, tmp_path):
 
     for result in (check, build):
         assert "Traceback" not in result.stdout + result.stderr, result.stderr
+        assert "unexpected failure" not in result.stderr, result.stderr
+        assert result.seconds < TIME_LIMIT, f"{result.seconds:.1f} s"
     assert tree(tmp_path, skip="project/site") == outside_before, "something was written outside site/"
     assert leftovers(project) == [], "a staging folder was left behind"
 
     if spec["outcome"] == "rejected":
-        expected = spec["problems"] + [summary_line(spec["problems"])]
-        assert (check.returncode, check.stdout, check.stderr.splitlines()) == (1, "", expected)
-        assert (build.returncode, build.stdout, build.stderr.splitlines()) == (1, "", expected)
+        expected = [problem_key(line) for line in spec["problems"]] + [(summary_line(spec["problems"]),)]
+        for result in (check, build):
+            assert (result.returncode, result.stdout) == (1, ""), result.stderr
+            assert [problem_key(line) for line in result.stderr.splitlines()] == expected, result.stderr
         assert tree(project / "site") == previous_site, "the previous site/ changed after a failed build"
         return
 
@@ -219,7 +253,7 @@ def test_build_killed_before_the_swap_leaves_the_previous_site(tmp_path):
     assert staging_folders(project) == staging  # the killed build's staging folder is left over
 
     (project / "mkdocs.yml").write_text(config)
-    result, _ = run(project, "build")
+    result, _ = run(project, "build", process=True)
     assert result.returncode == 0, result.stderr
     assert staging_folders(project) == [] and leftovers(project) == []  # the next build cleans it up
     assert (project / "site" / "studies" / "brown-2020" / "index.html").exists()
@@ -252,7 +286,7 @@ def test_build_killed_between_the_two_renames_gets_the_previous_site_back(tmp_pa
     (project / "site").rename(project / f".site-old-{dead.pid}")
     (project / f".site-build-{dead.pid}-x1y2z3").mkdir()
     (project / "studies" / "hall-2019.yml").write_text("id: [unclosed\n")
-    result, _ = run(project, "build")
+    result, _ = run(project, "build", process=True)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert tree(project / "site") == previous
     assert leftovers(project) == []
