@@ -37,6 +37,7 @@ def broken_report(browser, tmp_path_factory):
         return sitecheck.visit_all(browser, base, [PAGE], links=sitecheck.LinkChecker(base), cold=True)[PAGE]
 
 
+@pytest.mark.xdist_group("light")  # shares the light pass over every page
 def test_the_untouched_page_has_none_of_these_problems(light):
     clean = light[PAGE]
     assert not [v for v in clean.violations if v["id"] == "image-alt"]

@@ -120,6 +120,7 @@ def no_js(browser):
     context.close()
 
 
+@pytest.mark.xdist_group("light")  # shares the light pass over every page
 def test_every_number_is_there_without_javascript(no_js, site_url, pages, light):
     missing = []
     for path in pages:
