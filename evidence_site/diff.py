@@ -92,7 +92,7 @@ def report(root: Path, ref: str) -> str:
             errors.insert(0, f"the files at {_visible(ref)} (before) fail check:\n{error}")
     if errors:
         raise DiffError("\n".join(errors))
-    return markdown(before, after, f"{ref} at {commit[:7]}")
+    return markdown(before, after, ref if commit.startswith(ref.lower()) else f"{ref} at {commit[:7]}")
 
 
 def markdown(before: Site, after: Site, label: str) -> str:
@@ -154,9 +154,9 @@ _MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
 
 
 def _cell(value) -> str:
-    """Text for a Markdown table cell or list item: one line, no markup, no terminal control characters."""
-    text = " ".join(_visible(str(value)).split())
-    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+    """Text for a Markdown table cell or list item: one line (line breaks shown as \\n), no markup,
+    no terminal control characters."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(_visible(str(value)), quote=False))
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
