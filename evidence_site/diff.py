@@ -83,7 +83,7 @@ def report(root: Path, ref: str) -> str:
     try:
         after = prepare(root)
     except InputError as error:
-        errors.append(f"the working tree (after) has files that fail check:\n{error}")
+        errors.append(f"the files in the working tree (after) fail check:\n{error}")
     with tempfile.TemporaryDirectory(prefix="evidence-diff-") as folder:
         _unpack(root, commit, ref, Path(folder))
         try:
@@ -91,7 +91,7 @@ def report(root: Path, ref: str) -> str:
         except InputError as error:
             errors.insert(0, f"the files at {_visible(ref)} (before) fail check:\n{error}")
     if errors:
-        raise DiffError("\n".join(errors))
+        raise DiffError("\nError: ".join(errors))
     return markdown(before, after, ref if commit.startswith(ref.lower()) else f"{ref} at {commit[:7]}")
 
 

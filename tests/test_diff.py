@@ -234,7 +234,7 @@ def test_invalid_files_in_the_working_tree(repo, capsys):
     status, out, err = diff(repo, "main", capsys)
     lines = err.splitlines()
     assert (status, out, len(lines)) == (1, "", 3)
-    assert lines[0] == "Error: the working tree (after) has files that fail check:"
+    assert lines[0] == "Error: the files in the working tree (after) fail check:"
     assert lines[1].startswith("studies/beta-2021.yml:") and lines[1].endswith("[not-in-codebook]")
     assert lines[2] == "Found 1 problem in 1 file."
 
@@ -246,7 +246,7 @@ def test_invalid_files_at_the_ref_and_in_the_working_tree(repo, capsys):
     assert (status, out) == (1, "")
     assert err.splitlines()[0] == "Error: the files at HEAD (before) fail check:"
     assert err.splitlines()[1].startswith("studies/gamma-2022.yml:")
-    assert "the working tree (after)" in err  # the same file, unchanged, fails on both sides
+    assert "\nError: the files in the working tree (after) fail check:\n" in err  # the same file fails on both sides
     edit(repo / "studies" / "gamma-2022.yml", "size: thirty", "size: 30")
     status, out, err = diff(repo, "HEAD", capsys)
     assert status == 1 and "the working tree" not in err and err.startswith("Error: the files at HEAD (before)")
