@@ -9,14 +9,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from cli_runner import run_cli, run_process
 from conftest import FIXTURES, copy_project
 from evidence_site.build import prepare
-from evidence_site.cli import main
 from evidence_site.diff import figures
 from evidence_site.render import render_pages
 
@@ -61,10 +60,9 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def diff(root: Path, ref: str, capsys) -> tuple[int, str, str]:
-    status = main(["--root", str(root), "diff", ref])
-    out, err = capsys.readouterr()
-    return status, out, err
+def diff(root: Path, ref: str) -> tuple[int, str, str]:
+    result = run_cli(root, "diff", ref)
+    return result.returncode, result.stdout, result.stderr
 
 
 def sha(repo: Path, ref: str = "main") -> str:
@@ -106,18 +104,18 @@ def example_change(repo: Path) -> None:
     edit(repo / "studies" / "beta-2021.yml", "size: 20", "size: 24")
 
 
-def test_added_and_changed_study_exact_markdown_and_the_checkout_is_untouched(repo, capsys):
+def test_added_and_changed_study_exact_markdown_and_the_checkout_is_untouched(repo):
     example_change(repo)
     status_before, head = git(repo, "status", "--porcelain"), git(repo, "rev-parse", "HEAD")
     files = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts}
-    assert diff(repo, "main", capsys) == (0, EXAMPLE.format(sha=sha(repo)), "")
+    assert diff(repo, "main") == (0, EXAMPLE.format(sha=sha(repo)), "")
     assert git(repo, "status", "--porcelain") == status_before and git(repo, "rev-parse", "HEAD") == head
     assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts} == files
 
 
-def test_contribute_page_shows_what_diff_prints(repo, capsys):
+def test_contribute_page_shows_what_diff_prints(repo):
     example_change(repo)
-    printed = re.sub(r"main at [0-9a-f]{7}\.", "main at SHA.", diff(repo, "main", capsys)[1])
+    printed = re.sub(r"main at [0-9a-f]{7}\.", "main at SHA.", diff(repo, "main")[1])
     site = prepare(ROOT)
     page = render_pages(site.review, site.studies, site.summary)["contribute.md"]
     blocks = [html.unescape(block) for block in re.findall(r"<pre><code>(.*?)</code></pre>", page, re.S)]
@@ -125,10 +123,10 @@ def test_contribute_page_shows_what_diff_prints(repo, capsys):
     assert "## What your change does to the evidence {#diff}" in page  # the anchor README points at
 
 
-def test_no_change_even_when_a_file_is_reformatted(repo, capsys):
+def test_no_change_even_when_a_file_is_reformatted(repo):
     beta = repo / "studies" / "beta-2021.yml"
     beta.write_text(beta.read_text(encoding="utf-8") + "# a comment changes no figure\n", encoding="utf-8")
-    assert diff(repo, "main", capsys) == (0, f"""\
+    assert diff(repo, "main") == (0, f"""\
 ## What this changes in the evidence
 
 Before: main at {sha(repo)}. After: the working tree.
@@ -137,12 +135,12 @@ No change to the evidence.
 """, "")
 
 
-def test_removed_study_and_changed_effects(repo, capsys):
+def test_removed_study_and_changed_effects(repo):
     (repo / "studies" / "alpha-2020.yml").unlink()
     gamma = repo / "studies" / "gamma-2022.yml"
     edit(gamma, "overall_effect: improved", "overall_effect: no-effect")
     edit(gamma, "    effect: improved", "    effect: mixed")
-    status, out, err = diff(repo, "main", capsys)
+    status, out, err = diff(repo, "main")
     assert (status, err) == (0, "")
     lines = out.splitlines()
     assert "### Studies removed (1)" in lines and "### Studies changed (1)" in lines
@@ -160,24 +158,24 @@ def test_removed_study_and_changed_effects(repo, capsys):
     assert not any(line.startswith("| Consistency: verdict") for line in lines)  # partial on both sides
 
 
-def test_against_an_older_commit_and_a_review_change(repo, capsys):
+def test_against_an_older_commit_and_a_review_change(repo):
     first = sha(repo)
     shutil.copy2(MADEUP / "studies" / "delta-2023.yml", repo / "studies" / "delta-2023.yml")
     commit_all(repo, "add delta")
     edit(repo / "review.yml", "    weak: 3\n    moderate: 1\n", "    weak: null\n    moderate: 1\n")
-    status, out, err = diff(repo, first, capsys)
+    status, out, err = diff(repo, first)
     assert (status, err) == (0, "")
     assert f"Before: {first}. After: the working tree." in out.splitlines()
     assert "| Quality: weak (review) | 3 of 4 (75%) | not yet transcribed |" in out.splitlines()
     assert "- `delta-2023`: Delta (2023), A made-up study called Delta" in out.splitlines()
 
 
-def test_values_are_one_line_without_markup(repo, capsys):
+def test_values_are_one_line_without_markup(repo):
     edit(repo / "studies" / "beta-2021.yml", "title: A made-up study called Beta",
          'title: "A | B <b>bold</b> `code` *x* [link](javascript:x) ~~y~~"')
     edit(repo / "studies" / "beta-2021.yml", "  description: A made-up intervention.\n",
          "  description: |\n    first line\n    second line\n")
-    status, out, err = diff(repo, "main", capsys)
+    status, out, err = diff(repo, "main")
     assert (status, err) == (0, "")
     assert ("| `beta-2021` | `citation.title` | A made-up study called Beta | A \\| B &lt;b&gt;bold&lt;/b&gt; "
             "\\`code\\` \\*x\\* \\[link\\](javascript:x) \\~\\~y\\~\\~ |") in out.splitlines()
@@ -185,15 +183,15 @@ def test_values_are_one_line_without_markup(repo, capsys):
             "first line\\\\nsecond line\\\\n |") in out.splitlines()
 
 
-def test_real_project_removing_a_study(tmp_path, capsys):
+def test_real_project_removing_a_study(tmp_path):
     """On the real data, whatever it holds: no change, then one study file fewer."""
     root = copy_project(tmp_path / "real")
     git(root, "init", "-q", "-b", "main")
     commit_all(root)
-    assert diff(root, "main", capsys)[1].endswith("\nNo change to the evidence.\n")
+    assert diff(root, "main")[1].endswith("\nNo change to the evidence.\n")
     files = sorted((root / "studies").glob("*.yml"))
     files[0].unlink()
-    status, out, err = diff(root, "main", capsys)
+    status, out, err = diff(root, "main")
     assert (status, err) == (0, "")
     lines = out.splitlines()
     assert "### Studies removed (1)" in lines
@@ -217,21 +215,21 @@ def test_figures_name_every_codebook_key_in_six_groups():
     assert all(isinstance(value, str) and value for value in names.values())
 
 
-def test_bad_ref(repo, capsys):
-    assert diff(repo, "no-such-branch", capsys) == (1, "", (
+def test_bad_ref(repo):
+    assert diff(repo, "no-such-branch") == (1, "", (
         "Error: 'no-such-branch' is not a commit, branch or tag in this repository; expected a git ref such as "
         "main, origin/main or HEAD~1 (for a remote branch, run git fetch first)\n"))
 
 
-def test_not_a_git_repository(tmp_path, capsys):
+def test_not_a_git_repository(tmp_path):
     root = copy_project(tmp_path / "plain", studies=False)
-    assert diff(root, "main", capsys) == (1, "", (
+    assert diff(root, "main") == (1, "", (
         f"Error: {root} is not in a git repository; diff compares the working tree with a git ref\n"))
 
 
-def test_invalid_files_in_the_working_tree(repo, capsys):
+def test_invalid_files_in_the_working_tree(repo):
     edit(repo / "studies" / "beta-2021.yml", "type: therapy-based", "type: therapy")
-    status, out, err = diff(repo, "main", capsys)
+    status, out, err = diff(repo, "main")
     lines = err.splitlines()
     assert (status, out, len(lines)) == (1, "", 3)
     assert lines[0] == "Error: the files in the working tree (after) fail check:"
@@ -239,23 +237,22 @@ def test_invalid_files_in_the_working_tree(repo, capsys):
     assert lines[2] == "Found 1 problem in 1 file."
 
 
-def test_invalid_files_at_the_ref_and_in_the_working_tree(repo, capsys):
+def test_invalid_files_at_the_ref_and_in_the_working_tree(repo):
     edit(repo / "studies" / "gamma-2022.yml", "size: 30", "size: thirty")
     commit_all(repo, "a bad file")
-    status, out, err = diff(repo, "HEAD", capsys)
+    status, out, err = diff(repo, "HEAD")
     assert (status, out) == (1, "")
     assert err.splitlines()[0] == "Error: the files at HEAD (before) fail check:"
     assert err.splitlines()[1].startswith("studies/gamma-2022.yml:")
     assert "\nError: the files in the working tree (after) fail check:\n" in err  # the same file fails on both sides
     edit(repo / "studies" / "gamma-2022.yml", "size: thirty", "size: 30")
-    status, out, err = diff(repo, "HEAD", capsys)
+    status, out, err = diff(repo, "HEAD")
     assert status == 1 and "the working tree" not in err and err.startswith("Error: the files at HEAD (before)")
 
 
 def test_command_line_exit_status_without_traceback(repo):
-    run = dict(cwd=repo, capture_output=True, text=True, timeout=120, env={**os.environ, **GIT_ENV})
-    good = subprocess.run([sys.executable, "build_site.py", "diff", "main"], **run)
+    good = run_process(repo, "diff", "main", env=GIT_ENV)
     assert (good.returncode, good.stderr) == (0, "") and good.stdout.endswith("No change to the evidence.\n")
-    bad = subprocess.run([sys.executable, "build_site.py", "diff", "main~5"], **run)
+    bad = run_process(repo, "diff", "main~5", env=GIT_ENV)
     assert bad.returncode == 1 and bad.stdout == "" and bad.stderr.startswith("Error: 'main~5' is not a commit")
     assert "Traceback" not in bad.stderr
