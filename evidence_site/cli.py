@@ -1,4 +1,4 @@
-"""Command line: build, check, serve, new, diff. Problems in the data exit 1 with one line each; no tracebacks."""
+"""Command line: build, check, serve, new. Problems in the data exit 1 with one line each; no tracebacks."""
 
 from __future__ import annotations
 
