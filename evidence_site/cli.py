@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
                                      "(to add new ones to published-urls.txt)")
     serve = commands.add_parser("serve", help="preview locally; rebuilds when a study file changes")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
+    diff = commands.add_parser("diff", help="print, as Markdown, what the working tree changes in the evidence "
+                                            "(studies and figures) against a git ref")
+    diff.add_argument("ref", help="the git ref to compare with, for example main or origin/main")
     new = commands.add_parser("new", help="write studies/<first-author>-<year>.yml with every field present and explained")
     new.add_argument("first_author")
     new.add_argument("year")
@@ -61,6 +64,15 @@ def _run(args, root: Path) -> int:
             print("Error: no built site; run: python build_site.py build", file=sys.stderr)
             return 1
         print("\n".join(current(root / "site")))
+        return 0
+    if args.command == "diff":
+        from .diff import DiffError, report
+
+        try:
+            print(report(root, args.ref), end="")
+        except DiffError as error:
+            print(f"Error: {error}", file=sys.stderr)
+            return 1
         return 0
     if args.command == "new":
         from .scaffold import new_study

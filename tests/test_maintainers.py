@@ -78,6 +78,20 @@ def test_workflows_parse_and_run_the_readme_commands():
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
 
 
+def test_ci_writes_the_evidence_diff_to_pull_request_summaries():
+    ci = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text())
+    steps = ci["jobs"]["test"]["steps"]
+    checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # the base branch and its history are there to compare with
+    runs = [step.get("run", "") for step in steps]
+    (index,) = [i for i, run in enumerate(runs) if "build_site.py diff" in run]
+    step = steps[index]
+    assert "pull_request" in step["if"] and "pull_request" in ci[True]
+    assert 'git fetch --no-tags origin "$GITHUB_BASE_REF"' in step["run"]
+    assert '.venv/bin/python build_site.py diff "origin/$GITHUB_BASE_REF" >> "$GITHUB_STEP_SUMMARY"' in step["run"]
+    assert any(".venv/bin/pip install -r requirements.txt" in run for run in runs[:index])  # after the set-up
+
+
 def test_pre_commit_runs_check_and_yamllint():
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
     hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
