@@ -30,8 +30,20 @@ def main(argv: list[str] | None = None) -> int:
                                             "(studies and figures) against a git ref")
     diff.add_argument("ref", help="the git ref to compare with, for example main or origin/main")
     new = commands.add_parser("new", help="write studies/<first-author>-<year>.yml with every field present and explained")
-    new.add_argument("first_author")
-    new.add_argument("year")
+    new.add_argument("first_author", nargs="?")
+    new.add_argument("year", nargs="?")
+    new.add_argument("--from", dest="references", type=Path, metavar="FILE",
+                     help="a RIS, BibTeX or CSL-JSON export from Zotero, EndNote or Mendeley: one study file per "
+                          "record, with the citation filled in")
+    sheet = commands.add_parser("template-sheet", help="write an extraction spreadsheet (.csv or .xlsx) with a column "
+                                                       "for each study field, and its column guide")
+    sheet.add_argument("file", type=Path)
+    sheet.add_argument("--with-studies", action="store_true", help="one row per existing study file (to edit them "
+                                                                   "in the sheet and import --update)")
+    imports = commands.add_parser("import", help="turn a filled extraction sheet (.csv or .xlsx) into study files, "
+                                                 "checked like hand-written ones")
+    imports.add_argument("file", type=Path)
+    imports.add_argument("--update", action="store_true", help="replace existing study files whose row changed")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     try:
@@ -74,12 +86,25 @@ def _run(args, root: Path) -> int:
             print(f"Error: {error}", file=sys.stderr)
             return 1
         return 0
+    if args.command in ("template-sheet", "import"):
+        from . import sheet
+
+        return sheet.main(args, root)
     if args.command == "new":
         from .scaffold import new_study
 
         today = os.environ.get("SOURCE_DATE_EPOCH")
         day = (datetime.datetime.fromtimestamp(int(today), datetime.timezone.utc).date() if today
                else datetime.date.today()).isoformat()
+        if args.references or not (args.first_author and args.year):
+            if not args.references or args.first_author:
+                print("usage: build_site.py new <first-author> <year>, or: build_site.py new --from FILE\n"
+                      "build_site.py new: error: give a surname and a year, or --from and a reference file",
+                      file=sys.stderr)
+                return 2
+            from .importers import main as new_from
+
+            return new_from(root, args.references, day)
         try:
             path = new_study(root, args.first_author, args.year, day)
         except (ValueError, FileExistsError) as error:
@@ -105,3 +130,4 @@ def _run(args, root: Path) -> int:
     except MkDocsException as error:
         print(f"Error: the site could not be built: {error}. The previous site/ is unchanged.", file=sys.stderr)
         return 1
+

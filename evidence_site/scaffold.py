@@ -24,12 +24,19 @@ def new_study(root: Path, first_author: str, year: str, today: str) -> Path:
     path = root / "studies" / f"{sid}.yml"
     if path.exists():
         raise FileExistsError(f"studies/{sid}.yml already exists; edit it, or add a letter for a second study (e.g. {sid}b)")
-    schema = validator("study").schema
-    values = {"id": sid, "year": int(year), "added": today, "updated": None}
-    text = HEADER + "".join(_lines(schema, schema, values, 0))
+    text = study_text(sid, int(year), today)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def study_text(sid: str, year: int, today: str, citation: dict | None = None) -> str:
+    """The text `new` writes; with `citation` (a filled citation block) that block is pre-filled."""
+    schema = validator("study").schema
+    values = {"id": sid, "year": year, "added": today, "updated": None}
+    if citation is not None:
+        values["citation"] = citation
+    return HEADER + "".join(_lines(schema, schema, values, 0))
 
 
 def _comment(description: str | None, indent: int) -> list[str]:
@@ -50,7 +57,8 @@ def _lines(node: dict, root: dict, values: dict, indent: int) -> list[str]:
         types = [types] if isinstance(types, str) else (types or [])
         if "object" in types and "properties" in prop_resolved:
             out.append(f"{pad}{name}:\n")
-            out += _lines(prop_resolved, root, values, indent + 2)
+            sub = values.get(name)
+            out += _lines(prop_resolved, root, sub if isinstance(sub, dict) else values, indent + 2)
         elif "array" in types and "properties" in _resolve(root, prop_resolved.get("items", {})):
             item_lines = _lines(prop_resolved["items"], root, values, indent + 4)
             first = next(i for i, line in enumerate(item_lines) if not line.lstrip().startswith("#"))
@@ -65,6 +73,6 @@ def _lines(node: dict, root: dict, values: dict, indent: int) -> list[str]:
                 out.append(f"{pad}{name}: []\n")
         else:
             value = values.get(name)
-            shown = "[]" if (value is None and "array" in types and "null" not in types) else json.dumps(value)
+            shown = "[]" if (value is None and "array" in types and "null" not in types) else json.dumps(value, ensure_ascii=False)
             out.append(f"{pad}{name}: {shown}\n")
     return out
