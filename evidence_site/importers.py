@@ -245,7 +245,7 @@ def _markup(value) -> str | None:
 
 def _shorten(text: str) -> str:
     text = " ".join(str(text).split())
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 # ---- study files --------------------------------------------------------------------------

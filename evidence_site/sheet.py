@@ -263,6 +263,7 @@ class Row:
     number: int  # row in the spreadsheet (the header is row 1)
     data: dict
     where: dict  # data path -> (column number, column name)
+    empty: set  # numbers of the columns whose cell is empty
 
 
 class _RowDocument(Document):
@@ -299,8 +300,9 @@ def shown(problem: Problem, sheet: str) -> str:
     text = str(problem)
     if problem.file != sheet:
         return text
-    return text.replace(f"{problem.file}:{problem.line}:{problem.column}:",
+    text = text.replace(f"{problem.file}:{problem.line}:{problem.column}:",
                         f"{problem.file}:{problem.line}:{_letter(problem.column)}:", 1)
+    return re.sub(rf"(already (?:used|given) by ){re.escape(sheet)}:([0-9]+)", r"\1row \2", text)
 
 
 def parse_rows(table: list[list[str]], codebook: dict, file: str) -> tuple[list[Row], list[Problem]]:
@@ -385,7 +387,7 @@ def _row(number: int, cells: dict, cols: dict[str, Column], codebook: dict) -> R
         data["id"] = f"{slug(data['citation']['authors'][0].split()[-1])}-{data['citation']['year']}"
     order = list(validator("study").schema["properties"])
     data = {k: data[k] for k in order if k in data} | {k: v for k, v in data.items() if k not in order}
-    return Row(number, data, where)
+    return Row(number, data, where, {i for i, text in cells.values() if not text.strip()})
 
 
 def _fallbacks(data: dict, cells: dict, where: dict, codebook: dict) -> None:
@@ -501,10 +503,26 @@ def plan_import(root: Path, sheet: Path, display: str, update: bool) -> Plan:
                                         "would-overwrite"))
         else:
             write.append(("updated", root / "studies" / f"{sid}.yml", texts[id(doc)], doc.row.number))
+    problems = _empty_cells(problems, {row.number: row for row in rows}, display)
     if not problems:
         studies = sorted((fill_optional(d.data, "study") for d in all_docs), key=lambda s: s["id"])
         problems += consistency_problems(review_doc, studies)
     return Plan(write if not problems else [], unchanged, problems)
+
+
+def _empty_cells(problems: list[Problem], rows: dict[int, Row], display: str) -> list[Problem]:
+    """A required cell left empty gets one plain message, not the schema's two or three about an empty text."""
+    out = {}
+    described = {f["path"]: f["description"] for f in study_fields()}
+    fields = {c.name: c.field for c in columns({}, {name: 999 for name in REPEATED})}
+    for p in problems:
+        row = rows.get(p.line) if p.file == display else None
+        if row and p.column in row.empty:
+            what = described.get(fields.get(p.path, ""), "")
+            p = Problem(p.file, p.line, p.column, p.path, "is empty; this cell must be filled in"
+                        + (f"; expected: {what}" if what else ""), "empty")
+        out.setdefault((p.file, p.line, p.column, p.path, p.code), p)
+    return list(out.values())
 
 
 def main(args, root: Path) -> int:
