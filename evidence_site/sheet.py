@@ -162,9 +162,10 @@ def write_template(path: Path, cols: list[Column], rows: list[list], codebook: d
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # text, even when it starts with =, never a formula
         sheet.freeze_panes = "B2"
-        notes = book.create_sheet("Columns")
-        for row in column_rows + [[]] + book_rows:
-            notes.append(row)
+        for title, table in (("Columns", column_rows), ("Codebook", book_rows)):
+            notes = book.create_sheet(title)
+            for row in table:
+                notes.append(row)
         book.save(path)
         return [path]
     out = io.StringIO()
