@@ -165,3 +165,45 @@ def test_new_needs_a_name_and_year_or_a_file(project, capsys):
     assert main(["--root", str(project), "new", "smith"]) == 2
     assert "give a surname and a year, or --from and a reference file" in capsys.readouterr().err
     assert main(["--root", str(project), "new", "smith", "--from", str(IMPORTS / "madeup.ris")]) == 2
+
+
+def test_the_contribute_page_examples_are_what_the_tools_do(built_site, tmp_path, capsys, monkeypatch):
+    """The made-up examples on /contribute/ are checked against new --from and import."""
+    import csv
+    import html
+    import re
+
+    from conftest import copy_project
+
+    page = (built_site / "contribute" / "index.html").read_text(encoding="utf-8")
+    blocks = [html.unescape(re.sub(r"<[^>]+>", "", b)) for b in re.findall(r"<pre><code>(.*?)</code></pre>", page,
+                                                                             re.S)]
+    ris = next(b for b in blocks if b.startswith("TY  - JOUR"))
+    shown = next(b for b in blocks if b.startswith("citation:\n  authors:"))
+    message = next(b for b in blocks if b.startswith("extraction.csv:"))
+    root = copy_project(tmp_path / "empty", studies=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)
+    (tmp_path / "included.ris").write_text(ris, encoding="utf-8")
+    assert main(["--root", str(root), "new", "--from", "included.ris"]) == 0
+    written = (root / "studies" / "rivera-2022.yml").read_text(encoding="utf-8")
+    block = [line for line in written.split("\ncitation:\n", 1)[1].splitlines() if not line.lstrip().startswith("#")]
+    assert ["citation:"] + block[:len(shown.strip().splitlines()) - 1] == shown.strip().splitlines()
+    (root / "studies" / "rivera-2022.yml").unlink()
+
+    table = re.search(r"<caption>A made-up row of an extraction sheet</caption>(.*?)</table>", page, re.S).group(1)
+    cells = [[html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r)]
+             for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    effect = cells[0].index("outcome_1_effect")
+    assert effect == 9  # column J, as the page says
+    with open(tmp_path / "extraction.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(cells)
+    capsys.readouterr()
+    assert main(["--root", str(root), "import", "extraction.csv"]) == 0
+    assert capsys.readouterr().out.startswith("Wrote studies/rivera-2022.yml from row 2\n")
+    (root / "studies" / "rivera-2022.yml").unlink()
+    cells[1][effect] += "x"
+    with open(tmp_path / "extraction.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(cells)
+    assert main(["--root", str(root), "import", "extraction.csv"]) == 1
+    assert capsys.readouterr().err == message.strip() + "\n"
