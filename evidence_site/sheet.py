@@ -26,7 +26,7 @@ import yaml
 
 from .aggregate import consistency_problems
 from .build import load_studies
-from .fields import study_fields
+from .fields import CODEBOOK_FIELDS, study_fields
 from .load import Document, _Loader, load_bytes, load_file
 from .problems import Problem, path_str
 from .scaffold import HEADER
@@ -124,8 +124,8 @@ def guide(cols: list[Column], codebook: dict) -> tuple[list[list[str]], list[lis
         text = info.get("description", "")
         if col.field in MAPS:
             item = next(i for i in codebook[MAPS[col.field][1]] if i["key"] == col.path[-1])
-            text = f"EPHPP component rating for {item['label'].lower()}: a key from codebook.quality_ratings, " \
-                   "or empty if not transcribed."
+            ratings = ", ".join(i["key"] for i in codebook.get(CODEBOOK_FIELDS["quality.global"], []))
+            text = f"{item['label']} ({item['key']}): {text} Allowed: {ratings}."
         if info.get("allowed"):
             text += f" Allowed: {', '.join(info['allowed'])}."
         if "array" in col.types:
@@ -135,9 +135,9 @@ def guide(cols: list[Column], codebook: dict) -> tuple[list[list[str]], list[lis
             text += " Leave it empty to use the first author's surname and the year."
             required = False
         if col.path[0] in REPEATED:
-            required = required and col.path[0] == "outcomes" and col.path[2] in ("domain", "name")
-            text += f" Group {col.path[1] + 1}; fill a group only for a {REPEATED[col.path[0]]} that exists" \
-                    + (", and add more groups (outcome_7_domain, ...) if needed." if col.path[0] == "outcomes" else ".")
+            last = max(c.path[1] for c in cols if c.path[0] == col.path[0]) + 2
+            text += f" Group {col.path[1] + 1} of {col.path[0]}: leave the whole group empty if there is no such " \
+                    f"entry; add groups ({REPEATED[col.path[0]]}_{last}_{col.path[2]}, ...) if you need more."
         rows.append([col.name, "yes" + (" (in a filled group)" if col.path[0] in REPEATED else "") if required
                      else "no: leave empty if not reported", text.strip()])
     book = [["codebook group", "key", "label", "definition"]]

@@ -272,3 +272,20 @@ def test_the_sites_own_studies_csv_download_imports_and_passes_check(built_site,
         assert study["intervention"]["type"] == real[sid]["intervention"]["type"]
         assert [(o["domain"], o["effect"]) for o in study["outcomes"] or []] == \
             [(o["domain"], o["effect"]) for o in real[sid]["outcomes"] or []]
+
+
+def test_a_semicolon_csv_with_a_byte_order_mark_as_some_spreadsheets_save_it(madeup, capsys, tmp_path):
+    with open(IMPORTS / "filled.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[1][rows[0].index("design")] = "made-up\x07design"  # a control character pasted into a cell
+    rows[2][rows[0].index("intervention")] = "x" * 2001
+    sheet = tmp_path / "european.csv"
+    with open(sheet, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(rows)
+    assert main(["--root", str(madeup), "import", str(sheet)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{sheet}:2:L: design: contains the control character U+0007; text may not contain control characters, "
+        "delete it [bad-character]",
+        f"{sheet}:3:R: intervention: is 2001 characters long; at most 2000 are allowed [too-long]",
+        "Found 2 problems in 1 file. Nothing was written."]
+    assert list((madeup / "studies").iterdir()) == []
