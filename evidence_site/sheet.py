@@ -130,16 +130,14 @@ def guide(cols: list[Column], codebook: dict) -> tuple[list[list[str]], list[lis
             text += f" Allowed: {', '.join(info['allowed'])}."
         if "array" in col.types:
             text += " Several values: separate them with semicolons (;)."
-        required = col.required
-        if col.name == "id":
-            text += " Leave it empty to use the first author's surname and the year."
-            required = False
         if col.path[0] in REPEATED:
             last = max(c.path[1] for c in cols if c.path[0] == col.path[0]) + 2
             text += f" Group {col.path[1] + 1} of {col.path[0]}: leave the whole group empty if there is no such " \
                     f"entry; add groups ({REPEATED[col.path[0]]}_{last}_{col.path[2]}, ...) if you need more."
-        rows.append([col.name, "yes" + (" (in a filled group)" if col.path[0] in REPEATED else "") if required
-                     else "no: leave empty if not reported", text.strip()])
+        filled = ("no: made from the first author and year if left empty" if col.name == "id"
+                  else "yes" + (" (in a filled group)" if col.path[0] in REPEATED else "") if col.required
+                  else "no: leave empty if not reported")
+        rows.append([col.name, filled, text.strip()])
     book = [["codebook group", "key", "label", "definition"]]
     for group, items in codebook.items():
         book += [[group, item["key"], item["label"], item["definition"]] for item in items]
@@ -457,6 +455,9 @@ def plan_import(root: Path, sheet: Path, display: str, update: bool) -> Plan:
     if problems:
         return Plan([], [], problems)
     codebook = review_doc.data["codebook"]
+    if not sheet.is_file():
+        return Plan([], [], [Problem(display, 1, 0, "(file)", "does not exist; give the path of a filled sheet",
+                                     "unreadable")])
     try:
         table = read_sheet(sheet)
     except SheetError as error:
