@@ -7,6 +7,7 @@ import csv
 import io
 import json
 
+from . import __version__
 from .citation import bibtex, review_citations, ris, study_csl
 
 # (column, description, Table Schema type, how to read it from a study)
@@ -67,6 +68,16 @@ def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
+def _terms(review: dict) -> dict:
+    """licenses and contributors of the data package, when review.yml states the site's terms."""
+    terms = review["site"].get("license")
+    if not terms:
+        return {}
+    content = terms["content"]
+    return {"licenses": [{"name": content["spdx"], "path": content["url"], "title": content["name"]}],
+            "contributors": [{"title": terms["holder"], "role": "author"}]}
+
+
 def datapackage(review: dict, studies: list[dict]) -> dict:
     c = review["citation"]
     return {
@@ -75,6 +86,10 @@ def datapackage(review: dict, studies: list[dict]) -> dict:
         "description": f"Study-level data transcribed from the studies included in the review doi:{c['doi']}. "
                        f"{len(studies)} of {review['reported']['included_studies']} included studies are transcribed. "
                        "Empty cells are values the sources do not report.",
+        "version": __version__,
+        # The site's terms for its transcription of the data (review.yml site.license); the review
+        # itself is the source, under its publisher's terms.
+        **_terms(review),
         "sources": [{"title": c["title"], "path": f"https://doi.org/{c['doi']}"}],
         "resources": [
             {

@@ -12,6 +12,8 @@ import json
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from . import __version__
+
 _HEAD = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string("""\
 <meta property="og:type" content="{{ og_type }}">
 <meta property="og:site_name" content="{{ site_name }}">
@@ -78,14 +80,20 @@ def scholarly_article(review: dict) -> dict:
     }
 
 
-def dataset(review: dict, studies: list[dict], base_url: str) -> dict:
-    c = review["citation"]
+def dataset(review: dict, studies: list[dict], base_url: str, data_date: str | None = None) -> dict:
+    c, terms = review["citation"], review["site"].get("license")
     return {
         "@context": "https://schema.org",
         "@type": "Dataset",
         "name": f"Included studies of: {c['title']}",
         "description": f"Study-level data transcribed from {len(studies)} of the "
                        f"{review['reported']['included_studies']} studies included in the review doi:{c['doi']}.",
+        "url": f"{base_url}studies/",
+        "version": __version__,
+        **({"dateModified": data_date} if data_date else {}),
+        # The site's terms for its transcription; the review is the source (isBasedOn), under its own terms.
+        **({"license": terms["content"]["url"], "creator": {"@type": "Organization", "name": terms["holder"]}}
+           if terms else {}),
         "isBasedOn": f"https://doi.org/{c['doi']}",
         "citation": f"https://doi.org/{c['doi']}",
         "variableMeasured": [o["label"] for o in review["codebook"]["outcomes"]],

@@ -25,6 +25,8 @@ from evidence_site.cards import card  # noqa: E402
 from evidence_site.export import downloads  # noqa: E402
 from evidence_site.feed import atom  # noqa: E402
 from evidence_site.problems import InputError  # noqa: E402
+from evidence_site.release import footer_facts  # noqa: E402
+from evidence_site.report import reporter  # noqa: E402
 from evidence_site.render import HTML_BLOCK_END, HTML_BLOCK_START, page_info, render_pages  # noqa: E402
 
 _state: dict = {}
@@ -58,7 +60,9 @@ def on_files(files, config):
     except InputError as error:
         raise PluginError(f"the study data has problems:\n{error}") from None
     info = page_info(site.review, site.studies, site.summary)
-    _state.update(site=site, info=info)
+    _state.update(site=site, info=info, report=reporter(site.review, config.site_url or ""),
+                  study_pages={f"studies/{s['id']}.md": s for s in site.studies})
+    config.extra["release"] = footer_facts(site.review, site.summary)  # every page's footer (overrides/main.html)
     example = root / "studies" / f"{site.studies[0]['id']}.yml" if site.studies else None
     example_text = example.read_text(encoding="utf-8") if example else ""
     for path, content in render_pages(site.review, site.studies, site.summary, example_text,
@@ -84,6 +88,11 @@ def on_page_markdown(markdown, page, config, files):
     page_data = _state.get("info", {}).get(page.file.src_uri)
     if page_data:  # Material prints page.meta.description without escaping it
         page.meta["description"] = metadata.escaped(page_data["description"])
+    report = _state.get("report")
+    if report and page_data:  # the footer's "Report a problem" link: the study itself on a study page
+        study = _state["study_pages"].get(page.file.src_uri)
+        page.meta["es_report"] = (report.study(study, page_data["title"]) if study
+                                  else report.page(page.title or page_data["title"], page.url))
     # Large finished HTML blocks skip the Markdown parser (slow on raw HTML) and return afterwards.
     blocks = _state.setdefault("blocks", {})[page.file.src_uri] = []
 
@@ -113,7 +122,7 @@ def on_post_page(output, page, config):
         highwire = metadata.highwire(review)
         json_ld.append(metadata.scholarly_article(review))
     if page.file.src_uri in ("studies/index.md", "citation.md"):
-        json_ld.append(metadata.dataset(review, site.studies, base))
+        json_ld.append(metadata.dataset(review, site.studies, base, site.summary["data_date"]))
     head = metadata.head_tags(
         site_name=config.site_name, title=page_data["title"], description=page_data["description"],
         url=page.canonical_url, image=image, image_alt=f"{page_data['title']}: "

@@ -20,6 +20,7 @@ from .aggregate import changes, codebook_labels, study_name
 from .citation import review_citations
 from .fields import study_fields
 from .load import load_bytes
+from .report import reporter
 from .validate import codebook_problems
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
@@ -169,7 +170,8 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
     context["charts"] = build_charts(review, studies, summary, per_study=not paged)  # computed once
     context["paged"] = paged
     pages = {}
-    context.update(site_url=site_url, check_example=check_example(example_text, review["codebook"], studies),
+    context.update(site_url=site_url, report=reporter(review, site_url),
+                   check_example=check_example(example_text, review["codebook"], studies),
                    changes=changes(studies)[:PAGE_SIZE], fields=study_fields(review["codebook"]),
                    example=studies[0] if studies else None, example_text=example_text)
     for name in ("index", "findings", "press", "limitations", "methods", "citation", "whats-new", "contribute"):

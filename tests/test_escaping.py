@@ -22,6 +22,7 @@ from evidence_site.aggregate import Count
 from evidence_site.build import prepare
 from evidence_site.csp import POLICY, csp_policy, script_hash
 from evidence_site.render import TEMPLATE_DIR, _env, doi_url, render_pages, safe_url
+from evidence_site.report import Reporter
 from html_safety import Page, site_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +80,7 @@ CALLS = {
     "finding": [((HK, H, H, "findings/"), True)],
     "comparison_table": [(([hostile_row()], H, "type-", H, {"key": HK, "label": H}, H), True)],
     "pagination": [(({"label": H, "current": 2, "total": 3, "prev": H, "next": H},), False)],
+    "report_link": [((Reporter("https://github.com/owner/name").finding(H, H), H), True), ((None, H), False)],
 }
 
 
