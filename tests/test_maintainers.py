@@ -92,6 +92,49 @@ def test_ci_writes_the_evidence_diff_to_pull_request_summaries():
     assert any(".venv/bin/pip install -r requirements.txt" in run for run in runs[:index])  # after the set-up
 
 
+# The first major version of each official action that runs on Node 24 (action.yml `runs.using:
+# node24`, or a composite that uses only such actions); earlier majors run on Node 20, which GitHub
+# is retiring. An official action missing here must be looked up and added before it is used.
+NODE24_FROM = {"actions/checkout": 5, "actions/setup-python": 6, "actions/configure-pages": 6,
+               "actions/upload-pages-artifact": 5, "actions/deploy-pages": 5, "actions/upload-artifact": 6}
+
+
+def workflow_uses() -> list[tuple[str, str]]:
+    found = []
+    for path in sorted((ROOT / ".github/workflows").glob("*.yml")):
+        workflow = yaml.safe_load(path.read_text())
+        found += [(path.name, step["uses"]) for job in workflow["jobs"].values()
+                  for step in job.get("steps", []) if "uses" in step]
+    return found
+
+
+def test_no_workflow_uses_a_node_20_era_major_of_an_official_action():
+    uses = workflow_uses()
+    assert {name for name, _ in uses} >= {"ci.yml", "deploy.yml", "release.yml"}
+    for name, use in uses:
+        action, _, ref = use.partition("@")
+        if action.startswith("actions/"):
+            assert action in NODE24_FROM, f"{name}: look up the first Node 24 major of {action}"
+            assert re.fullmatch(r"v\d+", ref), f"{name}: {use} should name a major version (v<N>)"
+            assert int(ref[1:]) >= NODE24_FROM[action], f"{name}: {use} runs on Node 20; use v{NODE24_FROM[action]} or later"
+
+
+def test_release_workflow_builds_and_attaches_the_site_and_the_data_on_a_version_tag():
+    build, _ = readme_commands()
+    release = yaml.safe_load((ROOT / ".github/workflows/release.yml").read_text())
+    assert release[True] == {"push": {"tags": ["v*"]}}  # YAML 1.1 reads the key `on` as true
+    assert release["permissions"] == {"contents": "write"}
+    steps = release["jobs"]["release"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    check = runs.index('python3 -m evidence_site.release notes "$GITHUB_REF_NAME" > release-notes.md')
+    assert runs.index(build) > check  # nothing is built or published for a tag that names another version
+    packaged = next(i for i, run in enumerate(runs) if "-m zipfile -c" in run and "site/" in run)
+    upload = runs[-1]
+    assert packaged < len(runs) - 1 and "gh release upload" in upload and "site/data/*" in upload
+    assert re.search(r'gh release create "\$GITHUB_REF_NAME" --verify-tag .*--notes-file release-notes.md', upload)
+    assert steps[-1]["env"] == {"GH_TOKEN": "${{ github.token }}"}
+
+
 def test_pre_commit_runs_check_and_yamllint():
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
     hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]

@@ -13,9 +13,11 @@ from pathlib import Path
 import bibtexparser
 import pytest
 import rispy
+import yaml
 from PIL import Image
 
 from conftest import PUBLISHED_URL
+from evidence_site import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDY_IDS = sorted(p.stem for p in (ROOT / "studies").glob("*.yml"))
@@ -79,6 +81,14 @@ def test_datapackage_is_valid_frictionless(built_site):
     fields = [f["name"] for f in descriptor["resources"][0]["schema"]["fields"]]
     header = (built_site / "data/studies.csv").read_text().splitlines()[0].split(",")
     assert fields == header
+    # The site's terms for its transcription (review.yml site.license); the review stays the source.
+    terms = yaml.safe_load((ROOT / "review.yml").read_text(encoding="utf-8"))["site"]["license"]
+    assert descriptor["licenses"] == [{"name": terms["content"]["spdx"], "path": terms["content"]["url"],
+                                       "title": terms["content"]["name"]}]
+    assert descriptor["contributors"] == [{"title": terms["holder"], "role": "author"}]
+    assert descriptor["version"] == __version__
+    assert descriptor["sources"] == [{"title": descriptor["title"].removeprefix("Included studies of: "),
+                                      "path": "https://doi.org/10.2196/44922"}]
 
 
 def test_review_citation_files(built_site):
@@ -135,6 +145,11 @@ def test_dataset_json_ld_on_studies_page(published_site):
     dataset = next(b for b in head(published_site, "/studies/").json_ld if b["@type"] == "Dataset")
     assert dataset["isBasedOn"] == "https://doi.org/10.2196/44922"
     assert any(d["contentUrl"].endswith("/data/studies.csv") for d in dataset["distribution"])
+    terms = yaml.safe_load((ROOT / "review.yml").read_text(encoding="utf-8"))["site"]["license"]
+    assert dataset["license"] == terms["content"]["url"]
+    assert dataset["creator"] == {"@type": "Organization", "name": terms["holder"]}
+    assert (dataset["url"], dataset["version"]) == (f"{PUBLISHED_URL}studies/", __version__)
+    assert dataset == next(b for b in head(published_site, "/citation/").json_ld if b["@type"] == "Dataset")
 
 
 def all_pages(site: Path) -> list[str]:
