@@ -297,3 +297,26 @@ def test_code_of_conduct_is_the_contributor_covenant_with_the_contact_setting():
     assert "[Contributor Covenant][homepage],\nversion 2.1" in text
     assert "`site.conduct_contact`" in text and REVIEW["site"]["conduct_contact"] is None
     assert "No contact has been named yet" in text
+
+
+def test_without_stated_terms_nothing_claims_a_licence(tmp_path):
+    """A review.yml with no site.license (allowed): the footer says so, and neither the data package
+    nor the JSON-LD invents one; the package still validates."""
+    frictionless = pytest.importorskip("frictionless")
+    from conftest import copy_project
+    from evidence_site.build import build
+
+    project = copy_project(tmp_path / "project")
+    review = project / "review.yml"
+    text = review.read_text(encoding="utf-8")
+    start = text.index("  license:\n    holder:")
+    review.write_text(text[:start], encoding="utf-8")  # site.license is the last entry of the file
+    site = build(project, project / "site")
+    footer = " ".join(Footer((site / "methods" / "index.html").read_text(encoding="utf-8")).text.split())
+    assert "No licence has been stated for this site's text, data or code." in footer
+    assert "see the publisher's page" in footer and f"version {__version__}" in footer
+    package = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert "licenses" not in package and "contributors" not in package
+    assert frictionless.validate(str(site / "data" / "datapackage.json")).valid
+    html = (site / "studies" / "index.html").read_text(encoding="utf-8")
+    assert '"license"' not in html and '"creator"' not in html
