@@ -102,3 +102,172 @@ def test_tab_indentation_is_named():
         f"studies/brown-2020.yml:{line_of(BROWN, 'year:')}:1: (file): YAML syntax error: a tab character; indent "
         "with spaces, never tabs [yaml-syntax]"
     ]
+
+
+# The validator: one message per mistake, each naming what to do ------------------------------------
+
+def problems_after(project: Path, files: dict[str, str]) -> list[str]:
+    from evidence_site.build import prepare
+    from evidence_site.problems import InputError
+
+    for name, text in files.items():
+        (project / "studies" / name).write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        prepare(project)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_field_de_indented_to_the_top_level_is_called_mis_indented(project):
+    text = edited("  duration: 7 days", "duration: 7 days")
+    assert problems_after(project, {"brown-2020.yml": text}) == [  # and not also "intervention.duration is missing"
+        f"studies/brown-2020.yml:{line_of(text, 'duration:')}:1: duration: looks mis-indented: duration belongs under "
+        f"intervention (line {line_of(text, 'intervention:')}), not at the top level; indent it like the other fields "
+        "of intervention [mis-indented]"
+    ]
+
+
+def test_a_top_level_field_indented_into_a_group_is_called_mis_indented(project):
+    text = edited("country: [United Kingdom]", "  country: [United Kingdom]")
+    assert problems_after(project, {"brown-2020.yml": text}) == [  # nor "inferred names 'country', not a field"
+        f"studies/brown-2020.yml:{line_of(text, 'country:')}:3: citation.country: looks mis-indented: country is a "
+        "top-level field, not one under citation; remove its indentation [mis-indented]"
+    ]
+
+
+def test_an_unknown_field_that_belongs_nowhere_is_unknown(project):
+    text = edited("follow_up: null", "folow_up: null\nfollow_up: null")
+    (problem,) = problems_after(project, {"brown-2020.yml": text})
+    assert problem.startswith(f"studies/brown-2020.yml:{line_of(text, 'folow_up')}:1: folow_up: unknown field (did "
+                              "you mean 'follow_up'?); allowed here: id, review_reference, citation, country,")
+    assert problem.endswith("added, updated [unknown-field]")
+
+
+@pytest.mark.parametrize("field, old, expected", [
+    ("citation.authors", "  authors: [Lorna Brown, Daria J. Kuss]\n",
+     "required field is missing; add it; expected: Every author in the order printed, as given names then surname "
+     "(for example Lorna Brown)."),
+    ("inferred", None, "required field is missing; add it (write [] if there are none); expected: Values that were "
+     "derived rather than read in a source: each names the field and says how it was derived."),
+    ("sources", None, "required field is missing; add it (write [] if there are none); expected: Where the "
+     "transcribed facts were found (provenance for maintainers; not shown as citations)."),
+    ("added", "added: 2026-11-26\n", "required field is missing; add it; expected: Date the study file was added, as "
+     "YYYY-MM-DD."),
+    ("comparator", "comparator: The same participants' scores before the week without social media\n",
+     "required field is missing; add it (write null if the source does not report it)"),
+])
+def test_a_missing_field_suggests_null_only_where_null_is_allowed(project, field, old, expected):
+    if old is None:  # a whole list: the field and its entries
+        start = BROWN.index(f"\n{field}:") + 1
+        end = BROWN.index("\n", BROWN.index("\n  - ", start) + 1)
+        while BROWN.startswith(("  - ", "    "), end + 1):
+            end = BROWN.index("\n", end + 1)
+        old = BROWN[start:end + 1]
+    text = edited(old, "")
+    parent = "citation:" if "." in field else "id:"
+    assert problems_after(project, {"brown-2020.yml": text}) == [
+        f"studies/brown-2020.yml:{line_of(text, parent)}:{1}: {field}: {expected} [missing-field]"
+    ]
+
+
+def test_a_category_outside_the_codebook_gets_one_message(project):
+    text = edited("    effect: improved\n    effect_size: d=0.55", "    effect: no effect\n    effect_size: d=0.55")
+    assert problems_after(project, {"brown-2020.yml": text}) == [  # not also [bad-format] for the space
+        f"studies/brown-2020.yml:{line_of(text, 'no effect')}:5: outcomes[0].effect: 'no effect' is not a known "
+        "effect class (did you mean 'no-effect'?); expected one of: improved, mixed, no-effect (codebook.effects in "
+        "review.yml) [not-in-codebook]"
+    ]
+
+
+def test_an_inferred_path_of_the_wrong_form_gets_one_message(project):
+    text = edited("  - field: country\n", "  - field: outcomes[first].effect\n")
+    (problem,) = problems_after(project, {"brown-2020.yml": text})  # and never a crash on the index
+    assert problem.startswith(f"studies/brown-2020.yml:{line_of(text, 'outcomes[first]')}:5: inferred[0].field: "
+                              "text 'outcomes[first].effect' is not in the expected form;")
+    assert problem.endswith("[bad-format]")
+
+
+def test_a_malformed_id_gets_only_the_format_error(project):
+    text = edited("id: brown-2020", "id: Bad-2020")
+    (problem,) = problems_after(project, {"brown-2020.yml": text})  # no "rename the file to Bad-2020.yml"
+    assert problem.startswith(f"studies/brown-2020.yml:2:1: id: text 'Bad-2020' is not in the expected form; "
+                              "expected: First author's surname and year")
+    assert problem.endswith("[bad-format]")
+
+
+def test_a_file_name_that_is_no_id_is_not_offered_as_one(project):
+    (project / "studies" / "brown-2020.yml").unlink()
+    assert problems_after(project, {"brown 2020.yml": BROWN}) == [
+        "studies/brown 2020.yml:2:1: id: id 'brown-2020' does not match the file name; rename the file to "
+        "brown-2020.yml [id-mismatch]"
+    ]
+
+
+def test_a_mismatched_id_is_offered_the_file_name(project):
+    (project / "studies" / "brown-2020.yml").unlink()
+    assert problems_after(project, {"brown-2021.yml": BROWN}) == [
+        "studies/brown-2021.yml:2:1: id: id 'brown-2020' does not match the file name; rename the file to "
+        "brown-2020.yml or set id: brown-2021 [id-mismatch]"
+    ]
+
+
+def test_a_copied_file_is_offered_a_free_id(project):
+    other = edited("  doi: 10.3390/ijerph17124566", "  doi: 10.1234/another")
+    assert problems_after(project, {"brown 2020.yml": other, "brown-2020b.yml": edited(
+        "id: brown-2020", "id: brown-2020b", edited("  doi: 10.3390/ijerph17124566", "  doi: 10.1234/third"))}) == [
+        "studies/brown 2020.yml:2:1: id: id 'brown-2020' does not match the file name, and studies/brown-2020.yml:2 "
+        "already has it; give it its own id (for example brown-2020c) and name the file brown-2020c.yml [duplicate-id]"
+    ]
+
+
+def test_a_duplicate_doi_names_the_other_file(project):
+    text = edited("id: brown-2020", "id: brown-2020b")
+    assert problems_after(project, {"brown-2020b.yml": text}) == [
+        f"studies/brown-2020b.yml:{line_of(text, 'doi:')}:3: citation.doi: DOI 10.3390/ijerph17124566 is already "
+        f"given by studies/brown-2020.yml:{line_of(BROWN, 'doi:')}; each study has one file [duplicate-doi]"
+    ]
+
+
+# Dates: checked before anything uses them ------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("added: 2026-11-26", "added: 2999-01-01",
+     "added: 2999-01-01 is in the future (today is {today}); expected: Date the study file was added, as YYYY-MM-DD. "
+     "[future-date]"),
+    ("added: 2026-11-26", "added: 2026-02-30",
+     "added: 2026-02-30 is not a day of the calendar; expected: Date the study file was added, as YYYY-MM-DD. "
+     "[bad-date]"),
+    ("updated: null", "updated: 2026-13-01",
+     "updated: 2026-13-01 is not a day of the calendar; expected: Date the study file was last changed in substance, "
+     "as YYYY-MM-DD, or null. [bad-date]"),
+    ("updated: null", "updated: 2026-01-05",
+     "updated: 2026-01-05 is before added (2026-11-26, line {added}); expected the date of the last change, or null "
+     "[date-order]"),
+    ("added: 2026-11-26", "added: 1960-01-01",
+     "added: 1960-01-01 is before the review was published (2023-08-11, review.yml dates.published); a study file is "
+     "transcribed from the review, so it cannot be older [date-order]"),
+])
+def test_impossible_and_future_dates_are_refused(project, old, new, expected):
+    from evidence_site.validate import today
+
+    text = edited(old, new)
+    field = new.split(":")[0]
+    assert problems_after(project, {"brown-2020.yml": text}) == [
+        f"studies/brown-2020.yml:{line_of(text, field + ':')}:1: "
+        + expected.format(today=today().isoformat(), added=line_of(text, "added:"))
+    ]
+
+
+def test_a_review_date_in_the_future_is_refused(project):
+    from evidence_site.validate import today
+
+    review = (project / "review.yml").read_text(encoding="utf-8")
+    (project / "review.yml").write_text(review.replace("  published: 2023-08-11", "  published: 2999-08-11"))
+    from evidence_site.build import prepare
+    from evidence_site.problems import InputError
+
+    with pytest.raises(InputError) as caught:
+        prepare(project)
+    assert [str(p) for p in caught.value.problems] == [
+        f"review.yml:{line_of(review, 'published:')}:3: dates.published: 2999-08-11 is in the future (today is "
+        f"{today().isoformat()}) [future-date]"
+    ]
