@@ -271,3 +271,136 @@ def test_a_review_date_in_the_future_is_refused(project):
         f"review.yml:{line_of(review, 'published:')}:3: dates.published: 2999-08-11 is in the future (today is "
         f"{today().isoformat()}) [future-date]"
     ]
+
+
+# A count above the review's: the place to look is the study files counted ------------------------
+
+MADEUP = Path(__file__).resolve().parent / "fixtures" / "madeup-review"
+
+
+@pytest.fixture
+def madeup(tmp_path: Path) -> Path:
+    import shutil
+
+    shutil.copytree(MADEUP, tmp_path / "madeup")
+    return tmp_path / "madeup"
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    from evidence_site.cli import main
+
+    status = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_a_new_study_above_a_reported_count_is_named_with_every_file_counted(madeup, capsys):
+    for name in ("beta-2021.yml", "delta-2023.yml"):
+        (madeup / "studies" / name).unlink()
+    alpha = (madeup / "studies" / "alpha-2020.yml").read_text(encoding="utf-8")
+    new = alpha.replace("alpha-2020", "epsilon-2024").replace("added: 2024-01-01", "added: 2024-02-01")
+    (madeup / "studies" / "epsilon-2024.yml").write_text(new, encoding="utf-8")
+    review = (madeup / "review.yml").read_text(encoding="utf-8")
+    effect, overall = line_of(new, "    effect: improved"), line_of(new, "overall_effect:")
+    assert run(capsys, "--root", madeup, "check") == (1, "", "\n".join([
+        f"studies/epsilon-2024.yml:{effect}:5: outcomes[0].effect: outcome 'depression', studies classed 'improved' "
+        f"on it: the study files give 2, more than the 1 the review reports at review.yml:"
+        f"{line_of(review, 'depression: {')} (reported.by_outcome.depression.improved); check the files counted, "
+        f"newest first: studies/epsilon-2024.yml:{effect}, studies/alpha-2020.yml:{effect} [contradicts-review]",
+        f"studies/epsilon-2024.yml:{overall}:1: overall_effect: intervention type 'therapy-based', studies classed "
+        f"'improved': the study files give 2, more than the 1 the review reports at review.yml:"
+        f"{line_of(review, 'therapy-based: {')} (reported.by_intervention_type.therapy-based.improved); check the "
+        f"files counted, newest first: studies/epsilon-2024.yml:{overall}, studies/alpha-2020.yml:{overall} "
+        "[contradicts-review]",
+        f"studies/epsilon-2024.yml:{overall}:1: overall_effect: studies classed 'improved' overall: the study files "
+        f"give 3, more than the 2 the review reports at review.yml:{line_of(review, '    improved: 2')} "
+        f"(reported.overall.improved); check the files counted, newest first: studies/epsilon-2024.yml:{overall}, "
+        f"studies/gamma-2022.yml:{overall}, studies/alpha-2020.yml:{overall} [contradicts-review]",
+        "Found 3 problems in 1 file.", ""]))
+
+
+# The command line, in-process -------------------------------------------------------------------
+
+def test_check_notes_the_studies_without_a_doi(madeup, capsys):
+    for name in ("alpha-2020.yml", "gamma-2022.yml"):
+        path = madeup / "studies" / name
+        path.write_text(edited(f"  doi: 10.9999/made-up.{name[:-4]}", "  doi: null", path.read_text()))
+    assert run(capsys, "--root", madeup, "check") == (0, (
+        "OK: review.yml and 4 study files are valid and consistent with the review's reported results.\n"
+        "Note: 2 studies have no DOI (citation.doi: null); add one if it can be found: studies/alpha-2020.yml, "
+        "studies/gamma-2022.yml\n"), "")
+
+
+def test_check_says_nothing_more_when_every_study_has_a_doi(madeup, capsys):
+    assert run(capsys, "--root", madeup, "check") == (0, (
+        "OK: review.yml and 4 study files are valid and consistent with the review's reported results.\n"), "")
+
+
+@pytest.mark.parametrize("argv", [["--verbose", "check"], ["check", "--verbose"]])
+def test_verbose_is_accepted_before_or_after_the_command(madeup, capsys, argv):
+    status, out, err = run(capsys, "--root", madeup, *argv)
+    assert (status, err) == (0, "") and out.startswith("OK: review.yml and 4 study files")
+
+
+@pytest.mark.parametrize("command, kept", [(["check"], ""), (["build"], " The previous site/ is unchanged.")])
+def test_only_a_build_says_the_previous_site_is_unchanged(madeup, capsys, monkeypatch, command, kept):
+    from evidence_site import build
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(build, "prepare", fails)
+    monkeypatch.setattr(build, "build", fails)
+    assert run(capsys, "--root", madeup, *command) == (1, "", (
+        f"Error: unexpected failure (RuntimeError: a bug).{kept} Run again with --verbose for details.\n"))
+    with pytest.raises(RuntimeError):
+        run(capsys, "--root", madeup, *command, "--verbose")
+
+
+def test_a_missing_package_says_to_use_the_virtual_environment(madeup):
+    import subprocess
+    import sys
+
+    (madeup / "build_site.py").write_text((ROOT / "build_site.py").read_text())
+    import shutil
+
+    shutil.copytree(ROOT / "evidence_site", madeup / "evidence_site", ignore=shutil.ignore_patterns("__pycache__"))
+    result = subprocess.run([sys.executable, "-S", "build_site.py", "check"], cwd=madeup, capture_output=True,
+                            text=True, timeout=120)  # -S: no site-packages, as with a Python lacking the packages
+    python = subprocess.run([sys.executable, "-S", "-c", "import sys; print(sys.executable)"], capture_output=True,
+                            text=True).stdout.strip()
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: this Python ({python}) cannot import 'yaml', which the project needs; set up the project's virtual "
+        "environment with the set-up command in README.md (Two commands for a fresh machine), then run: "
+        ".venv/bin/python build_site.py check\n")
+
+
+def test_new_accepts_a_letter_after_the_year(project, capsys):
+    status, out, err = run(capsys, "--root", project, "new", "Smith", "2021b")
+    assert (status, out, err) == (0, "Wrote studies/smith-2021b.yml. Fill in every value the sources report, then "
+                                     "run: python build_site.py check\n", "")
+    text = (project / "studies" / "smith-2021b.yml").read_text()
+    assert 'id: "smith-2021b"' in text and "  year: 2021\n" in text
+
+
+def test_new_suggests_the_next_free_letter(project, capsys):
+    assert run(capsys, "--root", project, "new", "brown", "2020") == (2, "", (
+        "Error: studies/brown-2020.yml already exists; edit it, or add a letter for a second study (e.g. "
+        "brown-2020b)\n"))
+    assert run(capsys, "--root", project, "new", "brown", "2020b")[0] == 0
+    assert run(capsys, "--root", project, "new", "brown", "2020b") == (2, "", (
+        "Error: studies/brown-2020b.yml already exists; edit it, or add a letter for a second study (e.g. "
+        "brown-2020c)\n"))
+
+
+@pytest.mark.parametrize("author, year", [("smith", "21"), ("smith", "2021bb"), ("2pac", "2021"), ("!!", "2021")])
+def test_new_refuses_what_would_not_be_an_id(project, capsys, author, year):
+    assert run(capsys, "--root", project, "new", author, year) == (2, "", (
+        "Error: give the first author's surname (starting with a letter) and a four-digit year, with a letter after "
+        "it for a second study by the same author that year: new brown 2020 or new brown 2020b\n"))
+
+
+def test_new_writes_an_accented_surname_as_a_valid_id(project, capsys):
+    assert run(capsys, "--root", project, "new", "Müller", "2021")[0] == 0
+    assert (project / "studies" / "muller-2021.yml").exists()
