@@ -90,10 +90,12 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
     if is_valid(doc.data, schema_name):
         return []
     problems = []
-    moved = set()  # where a mis-indented field belongs: its absence there is the same mistake
+    moved = set()  # where a mis-indented or misspelt field belongs: its absence there is the same mistake
     for error in validator(schema_name).iter_errors(doc.data):
         path = tuple(error.absolute_path)
         kind, schema, value = error.validator, error.schema, error.instance
+        if "propertyNames" in error.absolute_schema_path and isinstance(value, str):
+            path += (value,)  # a key of the wrong form: at the key, where a codebook check would name it too
         if kind == "required":
             for name in schema["required"]:
                 if isinstance(value, dict) and name not in value:
@@ -109,6 +111,9 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
                         moved.add(home + (name,))
                         problems.append(doc.problem(path + (name,), _misplaced(doc, name, path, home), "mis-indented"))
                         continue
+                    close = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
+                    if close and close[0] in schema.get("required", []) and close[0] not in value:
+                        moved.add(path + (close[0],))  # a misspelt required field: not also "missing"
                     problems.append(doc.problem(
                         path + (name,),
                         f"unknown field{suggestion(name, allowed)}; allowed here: {', '.join(allowed)}",

@@ -404,3 +404,112 @@ def test_new_refuses_what_would_not_be_an_id(project, capsys, author, year):
 def test_new_writes_an_accented_surname_as_a_valid_id(project, capsys):
     assert run(capsys, "--root", project, "new", "Müller", "2021")[0] == 0
     assert (project / "studies" / "muller-2021.yml").exists()
+
+
+# One exact-text test for each remaining problem code ---------------------------------------------
+
+@pytest.mark.parametrize("raw, expected", [
+    (b"a: 1\n" + b"#" * 300_000 + b"\n",
+     "studies/x.yml:1:1: (file): file is 300,006 bytes; the limit is 262,144 bytes per file [file-too-large]"),
+    (b"id: a\ntitle: caf\xe9\n",
+     "studies/x.yml:2:11: (file): is not valid UTF-8 text; save the file with UTF-8 encoding [not-utf8]"),
+    (b"a: " + b"[" * 13 + b"]" * 13 + b"\n",
+     "studies/x.yml:1:1: (file): nested more than 12 levels deep; study files are flat records [too-deep]"),
+    (b"# nothing but a comment\n", "studies/x.yml:1:1: (file): file is empty; expected a mapping of fields [empty-file]"),
+    (b"just some text\n",
+     "studies/x.yml:1:1: (file): top level is a single value; expected a mapping of fields (key: value lines) "
+     "[not-a-mapping]"),
+    (b"a: &x [1]\nb: *x\n",
+     "studies/x.yml:1:4: b: anchors and aliases (& and *) are not allowed; write the value out in full [alias]"),
+    (b"a: !!python/name:os.system x\n",
+     "studies/x.yml:1:4: a: YAML tag tag:yaml.org,2002:python/name:os.system is not allowed; only plain values (text, "
+     "numbers, true/false, null) [bad-tag]"),
+    (b"2020: x\n", "studies/x.yml:1:1: (file): keys must be plain names [bad-key]"),
+    (b"id: a\nid: b\n", "studies/x.yml:2:1: id: duplicate key; 'id' is already given on line 1 [duplicate-key]"),
+    (b"a: !!bool yes\n", "studies/x.yml:1:4: a: 'yes' is not true or false [bad-bool]"),
+    (b"mean_age: .nan\n", "studies/x.yml:1:11: mean_age: '.nan' is not a finite number [bad-number]"),
+    (b'title: "a\\0b"\n',
+     "studies/x.yml:1:8: title: contains the control character U+0000; text may not contain control characters, "
+     "delete it [bad-character]"),
+])
+def test_loader_problem_codes(raw, expected):
+    assert [str(p) for p in load_bytes(raw, "studies/x.yml").problems] == [expected]
+
+
+def test_unreadable_file(tmp_path):
+    from evidence_site.load import load_file
+
+    assert [str(p) for p in load_file(tmp_path / "gone.yml", "studies/gone.yml").problems] == [
+        "studies/gone.yml:1:1: (file): cannot be read: No such file or directory [unreadable]"
+    ]
+
+
+def test_a_symbolic_link_and_a_wrong_suffix_are_refused(project):
+    from evidence_site.build import prepare
+    from evidence_site.problems import InputError
+
+    (project / "studies" / "link-2020.yml").symlink_to(project / "review.yml")
+    (project / "studies" / "notes.yaml").write_text("id: x\n")
+    with pytest.raises(InputError) as caught:
+        prepare(project)
+    assert [str(p) for p in caught.value.problems] == [
+        "studies/link-2020.yml:1:1: (file): is a symbolic link; a study file must be an ordinary file in studies/ "
+        "[not-a-file]",
+        "studies/notes.yaml:1:1: (file): study files must end in .yml; rename it to <id>.yml [bad-file-name]",
+    ]
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("  size: 61", "  size: sixty-one",
+     "sample.size: expected a whole number, or null if not reported, got text 'sixty-one'; expected: Number of "
+     "participants the study reports (whole number), or null if not reported or unclear. [wrong-type]"),
+    ("  size: 61", "  size: 0",
+     "sample.size: a number (0) is too small; the smallest allowed is 1; expected: Number of participants the study "
+     "reports (whole number), or null if not reported or unclear. [out-of-range]"),
+    ("  year: 2020", "  year: 2030",
+     "citation.year: a number (2030) is too large; the largest allowed is {year} (this year); expected: Year of "
+     "publication as the review lists it. [out-of-range]"),
+    ("  journal: International Journal of Environmental Research and Public Health", '  journal: ""',
+     "citation.journal: is empty; write the value, or null if it is not reported [empty]"),
+    ("  duration: 7 days", "  duration: " + "x" * 301,
+     "intervention.duration: is 301 characters long; at most 300 are allowed [too-long]"),
+    ("  - field: country\n", "  - field: countyr\n",
+     "inferred[0].field: names 'countyr', which is not a field of this file; use a path such as country or "
+     "outcomes[0].effect [unknown-path]"),
+])
+def test_validator_problem_codes(project, old, new, expected):
+    from evidence_site.validate import today
+
+    text = edited(old, new)
+    line = line_of(text, new.strip().split("\n")[0][:20])
+    col = len(new) - len(new.lstrip(" -")) + 1
+    assert problems_after(project, {"brown-2020.yml": text}) == [
+        f"studies/brown-2020.yml:{line}:{col}: " + expected.format(year=today().year)
+    ]
+
+
+def test_review_arithmetic_problem(madeup):
+    from evidence_site.build import prepare
+    from evidence_site.problems import InputError
+
+    review = (madeup / "review.yml").read_text(encoding="utf-8")
+    (madeup / "review.yml").write_text(edited("    mixed: 1\n", "    mixed: 3\n", review))
+    with pytest.raises(InputError) as caught:
+        prepare(madeup)
+    assert [str(p) for p in caught.value.problems] == [
+        f"review.yml:{line_of(review, '  overall:')}:3: reported.overall: the studies in the overall effect classes add "
+        "up to 6, but reported.included_studies is 4 [inconsistent-review]"
+    ]
+
+
+def test_a_published_address_the_site_no_longer_serves(tmp_path):
+    from evidence_site.urls import broken
+
+    (tmp_path / "methods").mkdir()
+    (tmp_path / "methods" / "index.html").write_text('<h2 id="search">Search</h2>')
+    assert [str(p) for p in broken(tmp_path, [(3, "/findings/"), (4, "/methods/#quality")])] == [
+        "published-urls.txt:3:1: /findings/: the page is gone; restore it, or redirect 'findings/index.md' to its new "
+        "page in mkdocs.yml (plugins: redirects: redirect_maps) [url-dropped]",
+        "published-urls.txt:4:1: /methods/#quality: no element has id 'quality' any more; anchors come from data keys, "
+        "so restore the key, or redirect the page [url-dropped]",
+    ]
