@@ -432,7 +432,8 @@ def validate_studies(docs: list[Document], codebook: dict | None, now: datetime.
     return problems + [p for p in identity_problems(loaded, names) if (p.file, p.path) not in flagged]
 
 
-DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # the schemas' pattern for a date field
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def date_problems(doc: Document, schema_name: str, now: datetime.date) -> list[Problem]:
@@ -453,7 +454,7 @@ def date_problems(doc: Document, schema_name: str, now: datetime.date) -> list[P
 
 def parse_date(value) -> datetime.date | None:
     """A YYYY-MM-DD text as a date, or None if it has another form or names no real day."""
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
         return None
     try:
         return datetime.date.fromisoformat(value)
@@ -464,7 +465,7 @@ def parse_date(value) -> datetime.date | None:
 def _dates(root: dict, node: dict, value, path: tuple):
     """(path, value, schema node) for each text in value whose schema node has the date form."""
     resolved = _target(root, node)
-    if isinstance(value, str) and resolved.get("pattern") == DATE and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+    if isinstance(value, str) and resolved.get("pattern") == DATE and _DAY.fullmatch(value):  # else: the schema says
         yield path, value, node
     elif isinstance(value, dict):
         extra = resolved.get("additionalProperties")
@@ -480,14 +481,13 @@ def _dates(root: dict, node: dict, value, path: tuple):
 def study_date_problems(doc: Document, review: dict | None) -> list[Problem]:
     """`updated` is not before `added`, and neither is before the review they transcribe was published."""
     added, updated = parse_date(doc.data.get("added")), parse_date(doc.data.get("updated"))
-    problems = []
-    if added and updated and updated < added:
-        problems.append(doc.problem(("updated",), f"{updated} is before added ({added}, line "
-                                    f"{doc.where(('added',))[0]}); expected the date of the last change, or null",
-                                    "date-order"))
     published = parse_date(((review or {}).get("dates") or {}).get("published"))
+    problems = []
     for name, day in (("added", added), ("updated", updated)):
-        if published and day and day < published:
+        if name == "updated" and added and day and day < added:
+            problems.append(doc.problem((name,), f"{day} is before added ({added}, line {doc.where(('added',))[0]}); "
+                                        "expected the date of the last change, or null", "date-order"))
+        elif published and day and day < published:
             problems.append(doc.problem((name,), f"{day} is before the review was published ({published}, "
                                         "review.yml dates.published); a study file is transcribed from the review, "
                                         "so it cannot be older", "date-order"))
