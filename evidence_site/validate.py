@@ -315,7 +315,12 @@ def identity_problems(docs: list[Document], names: set[str] | None = None) -> li
     for doc in docs:
         study_id = doc.data.get("id")
         stem = Path(doc.file).name.rsplit(".", 1)[0]
-        if is_study_id(study_id) and study_id != stem:
+        if is_study_id(study_id) and not doc.file.endswith(".yml"):  # not a study file (a sheet's row): no name
+            first = by_id[study_id][0]
+            if first is not doc:
+                problems.append(doc.problem(("id",), f"id '{study_id}' is already used by {first.file}:"
+                                            f"{first.where(('id',))[0]}", "duplicate-id"))
+        elif is_study_id(study_id) and study_id != stem:
             others = [d for d in by_id[study_id] if d is not doc]
             owner = next((d for d in others if Path(d.file).name == f"{study_id}.yml"), others[0] if others else None)
             fixes = [] if f"{study_id}.yml" in names else [f"rename the file to {study_id}.yml"]
