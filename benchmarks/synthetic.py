@@ -60,7 +60,7 @@ def make_project(dest: Path, n_studies: int, seed: int = 1) -> Path:
             "comparator": "Usual use", "follow_up": None, "outcomes": study_outcomes, "outcomes_note": None,
             "overall_effect": effect, "overall_effect_note": None, "review_finding": None,
             "quality": {"global": rating, "components": None}, "inferred": [], "sources": [],
-            "added": f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}", "updated": None,
+            "added": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", "updated": None,
         }
         text = "# MADE-UP BENCHMARK STUDY, NOT REAL DATA\n" + yaml.safe_dump(study, sort_keys=False, allow_unicode=True)
         (dest / "studies" / f"{sid}.yml").write_text(text, encoding="utf-8")

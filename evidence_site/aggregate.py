@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from .load import Document
-from .problems import Problem
+from .problems import Problem, path_str
 
 SMALL_GROUP = 5  # fewer studies than this: say plainly that the figure rests on very few
 
@@ -148,60 +148,91 @@ def _figures(reported: dict) -> dict:
     return figures
 
 
-def consistency_problems(review_doc: Document, studies: list[dict]) -> list[Problem]:
+def consistency_problems(review_doc: Document, studies: list[dict], documents: list[Document] | None = None) \
+        -> list[Problem]:
     """Where the study files contradict the counts the review reports.
 
     Transcribed counts may never exceed reported ones. Once every study of an intervention type
     is transcribed, that type's counts must match; once every included study is transcribed,
-    every reported count must match.
+    every reported count must match. A count that is too high is reported at the newest study
+    file counted, naming every file counted (file:line) and the review.yml line it contradicts;
+    without the documents (their lines), or for a count too low, at the review.yml line.
     """
     review = review_doc.data
     reported = review["reported"]
     total = reported["included_studies"]
     complete = len(studies) == total
+    files = {doc.data.get("id"): doc for doc in documents or [] if isinstance(doc.data, dict)}
     problems = []
 
-    def compare(path, what, reported_n, mine, must_equal):
-        if reported_n is None:
+    def compare(path, what, reported_n, counted, must_equal):
+        """counted: (study, the field that put it in this count) for each study counted."""
+        mine = len(counted)
+        if reported_n is None or not (mine > reported_n or (must_equal and mine != reported_n)):
             return
-        if mine > reported_n or (must_equal and mine != reported_n):
-            relation = "more than" if mine > reported_n else "fewer than"
+        if mine < reported_n or not all(study["id"] in files for study, _ in counted):
             problems.append(review_doc.problem(
                 path,
-                f"{what}: the study files give {mine}, {relation} the {reported_n} the review reports"
+                f"{what}: the study files give {mine}, {'more' if mine > reported_n else 'fewer'} than the "
+                f"{reported_n} the review reports"
                 + ("" if mine > reported_n else " (every study in this group is transcribed, so they must match)"),
                 "contradicts-review"))
+            return
+        newest = sorted(sorted(counted, key=lambda c: c[0]["id"]), key=lambda c: _last_dated(c[0]), reverse=True)
+        places = [f"{files[study['id']].file}:{files[study['id']].where(field)[0]}" for study, field in newest]
+        shown = ", ".join(places[:LISTED]) + (f" and {len(places) - LISTED} more" if len(places) > LISTED else "")
+        said = f"{what}: the study files give {mine}, more than the {reported_n} the review reports"
+        look = f"check the files counted, newest first: {shown}"
+        if len(newest) > 1 and _last_dated(newest[0][0]) == _last_dated(newest[1][0]):  # no one newest file
+            problems.append(review_doc.problem(path, f"{said}; {look}", "contradicts-review"))
+            return
+        message = f"{said} at review.yml:{review_doc.where(path)[0]} ({path_str(path)}); {look}"
+        study, field = newest[0]
+        line, col = files[study["id"]].where(field)
+        problems.append(Problem(files[study["id"]].file, line, col, path_str(field), message, "contradicts-review"))
 
-    compare(("reported", "included_studies"), "included studies", total, len(studies), False)
+    def outcome(study, key, effect=None):
+        """The field of the study's first outcome in domain key (with that effect, if given)."""
+        return next((("outcomes", i, "effect" if effect else "domain") for i, o in enumerate(study["outcomes"] or [])
+                     if o["domain"] == key and (effect is None or o["effect"] == effect)), None)
+
+    compare(("reported", "included_studies"), "included studies", total, [(s, ("id",)) for s in studies], False)
     for key, group in reported["by_intervention_type"].items():
         if not group:
             continue
         mine = [s for s in studies if s["intervention"]["type"] == key]
         group_complete = complete or len(mine) == group["studies"]
-        compare(("reported", "by_intervention_type", key, "studies"),
-                f"intervention type '{key}', studies", group["studies"], len(mine), complete)
+        compare(("reported", "by_intervention_type", key, "studies"), f"intervention type '{key}', studies",
+                group["studies"], [(s, ("intervention", "type")) for s in mine], complete)
         for effect, count in group.items():
             if effect != "studies":
                 compare(("reported", "by_intervention_type", key, effect),
                         f"intervention type '{key}', studies classed '{effect}'", count,
-                        sum(s["overall_effect"] == effect for s in mine), group_complete)
+                        [(s, ("overall_effect",)) for s in mine if s["overall_effect"] == effect], group_complete)
     for effect, count in reported["overall"].items():
         compare(("reported", "overall", effect), f"studies classed '{effect}' overall", count,
-                sum(s["overall_effect"] == effect for s in studies), complete)
+                [(s, ("overall_effect",)) for s in studies if s["overall_effect"] == effect], complete)
     for key, group in reported["by_outcome"].items():
         if not group:
             continue
         measured = [s for s in studies if _measured(s, key)]
         compare(("reported", "by_outcome", key, "studies"), f"outcome '{key}', studies measuring it",
-                group["studies"], len(measured), complete)
+                group["studies"], [(s, outcome(s, key)) for s in measured], complete)
         for effect, count in group.items():
             if effect != "studies":
                 compare(("reported", "by_outcome", key, effect), f"outcome '{key}', studies classed '{effect}' on it",
-                        count, sum(any(o["effect"] == effect for o in _measured(s, key)) for s in measured), complete)
+                        count, [(s, outcome(s, key, effect)) for s in measured if outcome(s, key, effect)], complete)
     for rating, count in reported["quality"].items():
         compare(("reported", "quality", rating), f"studies rated '{rating}'", count,
-                sum(s["quality"]["global"] == rating for s in studies), complete)
+                [(s, ("quality", "global")) for s in studies if s["quality"]["global"] == rating], complete)
     return problems
+
+
+LISTED = 10  # files named in a contradiction; more are counted, not listed
+
+
+def _last_dated(study: dict) -> str:
+    return study.get("updated") or study["added"]
 
 
 def changes(studies: list[dict]) -> list[dict]:

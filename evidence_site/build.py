@@ -57,12 +57,13 @@ def prepare(root: Path) -> Site:
     docs = load_studies(root)
     for doc in docs:
         problems += doc.problems
-    problems += validate_studies(docs, review_doc.data["codebook"] if review_ok else None)
+    problems += validate_studies(docs, review_doc.data["codebook"] if review_ok else None,
+                                 review=review_doc.data if review_ok else None)
     if problems:
         raise InputError(problems)
     studies = sorted((fill_optional(doc.data, "study") for doc in docs), key=lambda s: s["id"])
     review = fill_optional(review_doc.data, "review")
-    problems = consistency_problems(review_doc, studies)
+    problems = consistency_problems(review_doc, studies, docs)
     if problems:
         raise InputError(problems)
     return Site(root, review, studies, summarise(review, studies))

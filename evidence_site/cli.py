@@ -6,6 +6,7 @@ import argparse
 import datetime
 import logging
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -18,48 +19,74 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build_site.py", description="Build the evidence-summary site from review.yml and studies/*.yml.")
     parser.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this repository)")
     parser.add_argument("--verbose", action="store_true", help="show a full traceback for unexpected errors")
+    verbose = argparse.ArgumentParser(add_help=False)  # so that `check --verbose` works too
+    verbose.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
+                         help="show a full traceback for unexpected errors")
     commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="check the data, then build the site into site/ (the old site is kept if anything fails)")
+    build = commands.add_parser("build", parents=[verbose], help="check the data, then build the site into site/ (the old site is kept if anything fails)")
     build.add_argument("--site-dir", type=Path, default=None, help="where to put the site (default: <root>/site)")
-    commands.add_parser("check", help="check the data only: fast, for CI and pre-commit")
-    commands.add_parser("urls", help="list the pages, downloads and finding anchors of the built site/ "
-                                     "(to add new ones to published-urls.txt)")
-    serve = commands.add_parser("serve", help="preview locally; rebuilds when a study file changes")
+    commands.add_parser("check", parents=[verbose], help="check the data only: fast, for CI and pre-commit")
+    commands.add_parser("urls", parents=[verbose], help="list the pages, downloads and finding anchors of the built site/ "
+                                                        "(to add new ones to published-urls.txt)")
+    serve = commands.add_parser("serve", parents=[verbose], help="preview locally; rebuilds when a study file changes")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
-    diff = commands.add_parser("diff", help="print, as Markdown, what the working tree changes in the evidence "
-                                            "(studies and figures) against a git ref")
+    diff = commands.add_parser("diff", parents=[verbose], help="print, as Markdown, what the working tree changes in "
+                                                               "the evidence (studies and figures) against a git ref")
     diff.add_argument("ref", help="the git ref to compare with, for example main or origin/main")
-    new = commands.add_parser("new", help="write studies/<first-author>-<year>.yml with every field present and explained")
+    new = commands.add_parser("new", parents=[verbose], help="write studies/<first-author>-<year>.yml with every field present and explained")
     new.add_argument("first_author", nargs="?")
-    new.add_argument("year", nargs="?")
+    new.add_argument("year", nargs="?", help="four digits, with a letter after them for a second study by the same "
+                                             "author that year (2021b)")
     new.add_argument("--from", dest="references", type=Path, metavar="FILE",
                      help="a RIS, BibTeX or CSL-JSON export from Zotero, EndNote or Mendeley: one study file per "
                           "record, with the citation filled in")
-    sheet = commands.add_parser("template-sheet", help="write an extraction spreadsheet (.csv or .xlsx) with a column "
-                                                       "for each study field, and its column guide")
+    sheet = commands.add_parser("template-sheet", parents=[verbose], help="write an extraction spreadsheet (.csv or "
+                                                                          ".xlsx) with a column for each study field, "
+                                                                          "and its column guide")
     sheet.add_argument("file", type=Path)
     sheet.add_argument("--with-studies", action="store_true", help="one row per existing study file (to edit them "
                                                                    "in the sheet and import --update)")
-    imports = commands.add_parser("import", help="turn a filled extraction sheet (.csv or .xlsx) into study files, "
-                                                 "checked like hand-written ones")
+    imports = commands.add_parser("import", parents=[verbose], help="turn a filled extraction sheet (.csv or .xlsx) "
+                                                                    "into study files, checked like hand-written ones")
     imports.add_argument("file", type=Path)
     imports.add_argument("--update", action="store_true", help="replace existing study files whose row changed")
     args = parser.parse_args(argv)
     root = args.root.resolve()
+    kept = " The previous site/ is unchanged." if args.command == "build" else ""
     try:
         return _run(args, root)
     except InputError as error:
         print(error, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("Interrupted; the previous site/ is unchanged.", file=sys.stderr)
+        print(f"Interrupted.{kept}", file=sys.stderr)
         return 130
+    except ModuleNotFoundError as error:
+        if args.verbose or (error.name or "").split(".")[0] == "evidence_site":
+            raise
+        print(missing_package(error.name, root, sys.argv[1:] if argv is None else argv), file=sys.stderr)
+        return 1
     except Exception as error:  # a bug, not bad data: say so briefly unless asked for detail
         if args.verbose:
             raise
-        print(f"Error: unexpected failure ({type(error).__name__}: {error}). The previous site/ is unchanged. "
+        print(f"Error: unexpected failure ({type(error).__name__}: {error}).{kept} "
               "Run again with --verbose for details.", file=sys.stderr)
         return 1
+
+
+def missing_package(module: str | None, root: Path, argv: list[str]) -> str:
+    """What to do when this Python lacks a package the project needs (usually: not the project's venv)."""
+    venv = root / ".venv"
+    python = venv.relative_to(root) / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    again = f"{python} build_site.py {shlex.join(str(a) for a in argv)}"
+    setup = "the set-up command in README.md (Two commands for a fresh machine)"
+    if Path(sys.prefix).resolve() == venv.resolve():
+        fix = f"the virtual environment lacks it: run {setup} again to install the packages, then: {again}"
+    elif (root / python).exists():
+        fix = f"run the command with the project's virtual environment: {again}"
+    else:
+        fix = f"set up the project's virtual environment with {setup}, then run: {again}"
+    return f"Error: this Python ({sys.executable}) cannot import '{module}', which the project needs; {fix}"
 
 
 def _run(args, root: Path) -> int:
@@ -68,6 +95,10 @@ def _run(args, root: Path) -> int:
     if args.command == "check":
         site = pipeline.prepare(root)
         print(f"OK: review.yml and {len(site.studies)} study files are valid and consistent with the review's reported results.")
+        no_doi = [f"studies/{s['id']}.yml" for s in site.studies if not s["citation"]["doi"]]
+        if no_doi:  # allowed (null: not found), but worth another look
+            print(f"Note: {len(no_doi)} {'study has' if len(no_doi) == 1 else 'studies have'} no DOI "
+                  f"(citation.doi: null); add one if it can be found: {', '.join(no_doi)}")
         return 0
     if args.command == "urls":
         from .urls import current
@@ -128,6 +159,7 @@ def _run(args, root: Path) -> int:
         serve(str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
         return 0
     except MkDocsException as error:
-        print(f"Error: the site could not be built: {error}. The previous site/ is unchanged.", file=sys.stderr)
+        print(f"Error: the site could not be built: {error}.{' The previous site/ is unchanged.' if args.command == 'build' else ''}",
+              file=sys.stderr)
         return 1
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from .problems import Problem, path_str
+from .yaml_hints import explain
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 12
@@ -123,15 +124,7 @@ def load_bytes(raw: bytes, display_name: str, doc: Document | None = None) -> Do
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        if mark and text[mark.index: mark.index + 1] == "\t":
-            what = "a tab character; indent with spaces, never tabs"
-        elif exc.context and (what.startswith("but ") or what.endswith("end of stream")):  # needs its context
-            start = exc.context_mark
-            where = f" (from line {start.line + 1})" if start and mark and start.line != mark.line else ""
-            what = f"{' '.join(exc.context.split())}{where}, {what}"
+        line, col, what = explain(exc, text)
         doc.problems.append(Problem(display_name, line, col, "(file)", f"YAML syntax error: {what}", "yaml-syntax"))
         return doc
     except yaml.reader.ReaderError as exc:  # a control character; position counts UTF-8 bytes

@@ -5,26 +5,35 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+import unicodedata
 from pathlib import Path
 
-from .validate import _resolve, validator
+from .validate import _resolve, free_id, is_study_id, validator
 
 HEADER = "# yaml-language-server: $schema=../schema/study.schema.json\n"
 
 
 def study_id(first_author: str, year: str) -> str:
-    surname = re.sub(r"[^a-z0-9]+", "-", first_author.lower()).strip("-")
-    if not surname or not re.fullmatch(r"[0-9]{4}", year):
-        raise ValueError("give the first author's surname and a four-digit year, e.g. new brown 2020")
-    return f"{surname}-{year}"
+    """smith 2021 -> smith-2021; Müller 2021b -> muller-2021b. Always an id that check accepts."""
+    plain = unicodedata.normalize("NFKD", first_author).encode("ascii", "ignore").decode("ascii")
+    surname = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    sid = f"{surname}-{year.lower()}"
+    if not re.fullmatch(r"[0-9]{4}[a-z]?", year.lower()) or not is_study_id(sid):
+        raise ValueError("give the first author's surname (starting with a letter) and a four-digit year, with a "
+                         "letter after it for a second study by the same author that year: new brown 2020 or "
+                         "new brown 2020b")
+    return sid
 
 
 def new_study(root: Path, first_author: str, year: str, today: str) -> Path:
     sid = study_id(first_author, year)
     path = root / "studies" / f"{sid}.yml"
     if path.exists():
-        raise FileExistsError(f"studies/{sid}.yml already exists; edit it, or add a letter for a second study (e.g. {sid}b)")
-    text = study_text(sid, int(year), today)
+        folder = root / "studies"
+        free = free_id(sid, {p.name[:-4] for p in folder.iterdir() if p.name.endswith(".yml")})
+        raise FileExistsError(f"studies/{sid}.yml already exists; edit it"
+                              + (f", or add a letter for a second study (e.g. {free})" if free else ""))
+    text = study_text(sid, int(year[:4]), today)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path

@@ -10,6 +10,7 @@ import datetime
 import difflib
 import json
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from jsonschema import Draft202012Validator
 
 from . import PACKAGE_DIR
 from .load import Document
-from .problems import Problem
+from .problems import Problem, path_str
 
 SCHEMA_DIR = PACKAGE_DIR.parent / "schema"
 
@@ -89,22 +90,30 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
     if is_valid(doc.data, schema_name):
         return []
     problems = []
+    moved = set()  # where a mis-indented or misspelt field belongs: its absence there is the same mistake
     for error in validator(schema_name).iter_errors(doc.data):
         path = tuple(error.absolute_path)
         kind, schema, value = error.validator, error.schema, error.instance
+        if "propertyNames" in error.absolute_schema_path and isinstance(value, str):
+            path += (value,)  # a key of the wrong form: at the key, where a codebook check would name it too
         if kind == "required":
             for name in schema["required"]:
                 if isinstance(value, dict) and name not in value:
-                    problems.append(doc.problem(
-                        path + (name,),
-                        "required field is missing; add it (write null if the source does not report it)",
-                        "missing-field",
-                    ))
+                    problems.append(doc.problem(path + (name,), _missing(schema_name, schema["properties"][name]),
+                                                "missing-field"))
             continue
         if kind == "additionalProperties" and "properties" in schema:
             allowed = schema["properties"]
             for name in value:
                 if name not in allowed:
+                    home = _home(doc, schema_name, name, path)
+                    if home is not None:
+                        moved.add(home + (name,))
+                        problems.append(doc.problem(path + (name,), _misplaced(doc, name, path, home), "mis-indented"))
+                        continue
+                    close = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
+                    if close and close[0] in schema.get("required", []) and close[0] not in value:
+                        moved.add(path + (close[0],))  # a misspelt required field: not also "missing"
                     problems.append(doc.problem(
                         path + (name,),
                         f"unknown field{suggestion(name, allowed)}; allowed here: {', '.join(allowed)}",
@@ -143,7 +152,87 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
         if description and code in ("bad-format", "wrong-type", "out-of-range"):
             message += f"; expected: {description}"
         problems.append(doc.problem(path, message, code))
+    moved_paths = {path_str(path) for path in moved}
+    problems = [p for p in problems if not (p.code == "missing-field" and p.path in moved_paths)]
     return list(dict.fromkeys(problems))  # each missing field once, however many `required` errors name it
+
+
+def _missing(schema_name: str, prop: dict) -> str:
+    """What to write for a missing field: null only where the schema allows null."""
+    root = validator(schema_name).schema
+    target = _target(root, prop)
+    types = target.get("type", [])
+    types = [types] if isinstance(types, str) else types
+    if "null" in types:
+        return "required field is missing; add it (write null if the source does not report it)"
+    message = "required field is missing; add it"
+    if "array" in types and not target.get("minItems"):
+        message += " (write [] if there are none)"
+    description = prop.get("description") or target.get("description")
+    return message + (f"; expected: {description}" if description else "")
+
+
+def _homes(schema_name: str) -> dict[str, list[tuple]]:
+    """Each field name -> the schema paths of the mappings that declare it ('[]' for a list's entries)."""
+    if schema_name not in _HOMES:
+        root = validator(schema_name).schema
+        homes: dict[str, list[tuple]] = {}
+
+        def walk(node: dict, path: tuple, depth: int) -> None:
+            node = _target(root, node)
+            for name, prop in node.get("properties", {}).items():
+                homes.setdefault(name, []).append(path)
+                if depth < 6:
+                    walk(prop, path + (name,), depth + 1)
+            if isinstance(node.get("items"), dict) and depth < 6:
+                walk(node["items"], path + ("[]",), depth + 1)
+
+        walk(root, (), 0)
+        _HOMES[schema_name] = homes
+    return _HOMES[schema_name]
+
+
+_HOMES: dict[str, dict[str, list[tuple]]] = {}
+
+
+def _home(doc: Document, schema_name: str, name: str, path: tuple) -> tuple | None:
+    """Where a field found in the wrong mapping belongs, if it is a field of another mapping in this
+    file that lacks it: the nearest such mapping above the stray line, else the first after it."""
+    line = doc.where(path + (name,))[0]
+    places = []
+    for home in _homes(schema_name).get(name, []):
+        for concrete in _concrete(doc.data, home, ()):
+            node = _at(doc.data, concrete)
+            if concrete != path and isinstance(node, dict) and name not in node:
+                places.append(concrete)
+    if not places:
+        return None
+    above = [p for p in places if doc.where(p)[0] <= line]
+    return max(above, key=lambda p: doc.where(p)[0]) if above else min(places, key=lambda p: doc.where(p)[0])
+
+
+def _concrete(data, home: tuple, done: tuple) -> list[tuple]:
+    """A schema path with '[]' expanded to the list indices present in data."""
+    if not home:
+        return [done]
+    node = _at(data, done)
+    if home[0] == "[]":
+        return [p for i in range(len(node) if isinstance(node, list) else 0) for p in _concrete(data, home[1:], done + (i,))]
+    return _concrete(data, home[1:], done + (home[0],)) if isinstance(node, dict) and home[0] in node else []
+
+
+def _at(data, path: tuple):
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _misplaced(doc: Document, name: str, path: tuple, home: tuple) -> str:
+    here = "at the top level" if not path else f"under {path_str(path)}"
+    if not home:
+        return f"looks mis-indented: {name} is a top-level field, not one {here}; remove its indentation"
+    return (f"looks mis-indented: {name} belongs under {path_str(home)} (line {doc.where(home)[0]}), not {here}; "
+            f"indent it like the other fields of {path_str(home)}")
 
 
 def _description_at(schema_name: str, path: tuple) -> str | None:
@@ -212,25 +301,38 @@ def codebook_problems(doc: Document, codebook: dict) -> list[Problem]:
     return problems
 
 
-def identity_problems(docs: list[Document]) -> list[Problem]:
-    """File name agrees with id; no two files share an id or a DOI."""
+def identity_problems(docs: list[Document], names: set[str] | None = None) -> list[Problem]:
+    """File name agrees with id; no two files share an id or a DOI. Every id or file name a message
+    suggests has the valid form and is free (names: every file name in studies/)."""
     problems = []
-    seen_ids: dict[str, Document] = {}
+    by_id: dict[str, list[Document]] = {}
+    for doc in docs:
+        if is_study_id(doc.data.get("id")):  # an id of the wrong form: the schema's message says so
+            by_id.setdefault(doc.data["id"], []).append(doc)
+    names = names if names is not None else {Path(doc.file).name for doc in docs}
+    taken = set(by_id) | {name[:-4] for name in names if name.endswith(".yml")}
     seen_dois: dict[str, Document] = {}
     for doc in docs:
         study_id = doc.data.get("id")
         stem = Path(doc.file).name.rsplit(".", 1)[0]
-        if isinstance(study_id, str) and study_id != stem:
+        if is_study_id(study_id) and not doc.file.endswith(".yml"):  # not a study file (a sheet's row): no name
+            first = by_id[study_id][0]
+            if first is not doc:
+                problems.append(doc.problem(("id",), f"id '{study_id}' is already used by {first.file}:"
+                                            f"{first.where(('id',))[0]}", "duplicate-id"))
+        elif is_study_id(study_id) and study_id != stem:
+            others = [d for d in by_id[study_id] if d is not doc]
+            owner = next((d for d in others if Path(d.file).name == f"{study_id}.yml"), others[0] if others else None)
+            fixes = [] if f"{study_id}.yml" in names else [f"rename the file to {study_id}.yml"]
+            if is_study_id(stem) and stem not in by_id:
+                fixes.append(f"set id: {stem}")
+            if not fixes:
+                free = free_id(study_id, taken)
+                fixes = [f"give it its own id (for example {free}) and name the file {free}.yml"] if free else []
+            shared = f", and {owner.file}:{owner.where(('id',))[0]} already has it" if owner else ""
             problems.append(doc.problem(
-                ("id",), f"id '{study_id}' does not match the file name; rename the file to {study_id}.yml "
-                f"or set id: {stem}", "id-mismatch"))
-        if isinstance(study_id, str):
-            if study_id in seen_ids:
-                other = seen_ids[study_id]
-                problems.append(doc.problem(
-                    ("id",), f"id '{study_id}' is already used by {other.file}:{other.where(('id',))[0]}", "duplicate-id"))
-            else:
-                seen_ids[study_id] = doc
+                ("id",), f"id '{study_id}' does not match the file name{shared}"
+                + (f"; {' or '.join(fixes)}" if fixes else ""), "duplicate-id" if owner else "id-mismatch"))
         citation = doc.data.get("citation")
         doi = citation.get("doi") if isinstance(citation, dict) else None
         if isinstance(doi, str):
@@ -246,12 +348,29 @@ def identity_problems(docs: list[Document]) -> list[Problem]:
     return problems
 
 
-def inferred_problems(doc: Document) -> list[Problem]:
-    """Each entry of `inferred` must name a field that exists in the file."""
+def is_study_id(value) -> bool:
+    """Whether value has the form of a study id (the schema's pattern)."""
+    return isinstance(value, str) and len(value) <= 80 and re.search(
+        validator("study").schema["properties"]["id"]["pattern"], value) is not None
+
+
+def free_id(study_id: str, taken: set[str]) -> str | None:
+    """The id with the first free letter after its year: smith-2021 -> smith-2021b (then c, d, ...)."""
+    base = study_id[:-1] if study_id[-1].isalpha() else study_id
+    return next((base + letter for letter in "bcdefghijklmnopqrstuvwxyz" if base + letter not in taken), None)
+
+
+def inferred_problems(doc: Document, absent: frozenset = frozenset()) -> list[Problem]:
+    """Each entry of `inferred` must name a field that exists in the file (absent: top-level fields
+    already reported as missing, not to be reported twice)."""
     problems = []
     entries = doc.data.get("inferred")
+    form = validator("study").schema["properties"]["inferred"]["items"]["properties"]["field"]["pattern"]
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
-        if not isinstance(entry, dict) or not isinstance(entry.get("field"), str):
+        if not isinstance(entry, dict) or not isinstance(entry.get("field"), str) \
+                or not re.search(form, entry["field"]):  # the schema reports a path of the wrong form
+            continue
+        if re.split(r"[.\[]", entry["field"])[0] in absent:  # reported as missing or mis-indented already
             continue
         if not _has_path(doc.data, entry["field"]):
             problems.append(doc.problem(
@@ -295,19 +414,89 @@ def future_problems(doc: Document, now: datetime.date) -> list[Problem]:
     return []
 
 
-def validate_studies(docs: list[Document], codebook: dict | None, now: datetime.date | None = None) -> list[Problem]:
-    """All problems in all loaded study files (files that failed to load are skipped).
+def validate_studies(docs: list[Document], codebook: dict | None, now: datetime.date | None = None,
+                     review: dict | None = None) -> list[Problem]:
+    """All problems in all loaded study files (files that failed to load are skipped), one per mistake.
 
-    Without a valid codebook (the review file has problems), categories are not checked.
+    Without a valid codebook (the review file has problems), categories are not checked; with the
+    review, no study file may be dated before the review was published.
     """
     now = now or today()
     loaded = [doc for doc in docs if isinstance(doc.data, dict)]
     problems = []
     for doc in loaded:
-        problems += schema_problems(doc, "study") + inferred_problems(doc) + future_problems(doc, now)
-        if codebook:
-            problems += codebook_problems(doc, codebook)
-    return problems + identity_problems(loaded)
+        found = codebook_problems(doc, codebook) if codebook else []
+        named = {p.path for p in found}  # a value outside the codebook: its form is the same mistake
+        found += [p for p in schema_problems(doc, "study") if p.path not in named]
+        absent = frozenset(p.path.split(".")[-1] for p in found if p.code in ("missing-field", "mis-indented"))
+        found += inferred_problems(doc, absent) + future_problems(doc, now) + date_problems(doc, "study", now)
+        found += study_date_problems(doc, review)
+        problems += found
+    flagged = {(p.file, p.path) for p in problems}
+    names = {Path(doc.file).name for doc in docs}
+    return problems + [p for p in identity_problems(loaded, names) if (p.file, p.path) not in flagged]
+
+
+DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # the schemas' pattern for a date field
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def date_problems(doc: Document, schema_name: str, now: datetime.date) -> list[Problem]:
+    """Every date field (any value the schema gives the YYYY-MM-DD form): a real day, not in the future."""
+    root = validator(schema_name).schema
+    problems = []
+    for path, value, node in _dates(root, root, doc.data, ()):
+        description = node.get("description") or _description_at(schema_name, path)
+        expected = f"; expected: {description}" if description else ""
+        day = parse_date(value)
+        if day is None:
+            problems.append(doc.problem(path, f"{value} is not a day of the calendar{expected}", "bad-date"))
+        elif day > now:
+            problems.append(doc.problem(path, f"{value} is in the future (today is {now.isoformat()}){expected}",
+                                        "future-date"))
+    return problems
+
+
+def parse_date(value) -> datetime.date | None:
+    """A YYYY-MM-DD text as a date, or None if it has another form or names no real day."""
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _dates(root: dict, node: dict, value, path: tuple):
+    """(path, value, schema node) for each text in value whose schema node has the date form."""
+    resolved = _target(root, node)
+    if isinstance(value, str) and resolved.get("pattern") == DATE and _DAY.fullmatch(value):  # else: the schema says
+        yield path, value, node
+    elif isinstance(value, dict):
+        extra = resolved.get("additionalProperties")
+        for key, item in value.items():
+            child = resolved.get("properties", {}).get(key) or (extra if isinstance(extra, dict) else None)
+            if child is not None:
+                yield from _dates(root, child, item, path + (key,))
+    elif isinstance(value, list) and isinstance(resolved.get("items"), dict):
+        for i, item in enumerate(value):
+            yield from _dates(root, resolved["items"], item, path + (i,))
+
+
+def study_date_problems(doc: Document, review: dict | None) -> list[Problem]:
+    """`updated` is not before `added`, and neither is before the review they transcribe was published."""
+    added, updated = parse_date(doc.data.get("added")), parse_date(doc.data.get("updated"))
+    published = parse_date(((review or {}).get("dates") or {}).get("published"))
+    problems = []
+    for name, day in (("added", added), ("updated", updated)):
+        if name == "updated" and added and day and day < added:
+            problems.append(doc.problem((name,), f"{day} is before added ({added}, line {doc.where(('added',))[0]}); "
+                                        "expected the date of the last change, or null", "date-order"))
+        elif published and day and day < published:
+            problems.append(doc.problem((name,), f"{day} is before the review was published ({published}, "
+                                        "review.yml dates.published); a study file is transcribed from the review, "
+                                        "so it cannot be older", "date-order"))
+    return problems
 
 
 def validate_review(doc: Document) -> list[Problem]:
@@ -315,6 +504,7 @@ def validate_review(doc: Document) -> list[Problem]:
     problems = schema_problems(doc, "review")
     if problems:
         return problems
+    problems = date_problems(doc, "review", today())
     review, reported = doc.data, doc.data["reported"]
     total = reported["included_studies"]
     codebook = review["codebook"]

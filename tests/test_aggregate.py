@@ -70,7 +70,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def problems(root: Path) -> list[str]:
     with pytest.raises(InputError) as caught:
         prepare(root)
-    return [f"{p.path}: {p.message}" for p in caught.value.problems]
+    return [f"{p.file}: {p.path}: {p.message}" for p in caught.value.problems]
 
 
 def test_complete_and_consistent(madeup):
@@ -86,18 +86,20 @@ def test_partial_data_may_have_lower_counts(madeup):
 def test_more_files_than_included_studies(madeup):
     text = (madeup / "studies" / "delta-2023.yml").read_text().replace("delta-2023", "epsilon-2023")
     (madeup / "studies" / "epsilon-2023.yml").write_text(text)
-    assert "reported.included_studies: included studies: the study files give 5, more than the 4 the review reports" \
-        in problems(madeup)
+    assert "review.yml: reported.included_studies: included studies: the study files give 5, more than the 4 the " \
+        "review reports; check the files counted, newest first: studies/delta-2023.yml:3, studies/epsilon-2023.yml:3, " \
+        "studies/gamma-2022.yml:3, studies/beta-2021.yml:3, studies/alpha-2020.yml:3" in problems(madeup)
 
 
 def test_more_in_an_intervention_type_than_reported(madeup):
     edit(madeup / "studies" / "delta-2023.yml", "type: limiting-use", "type: abstinence")
     assert problems(madeup) == [
-        "reported.by_intervention_type.limiting-use.studies: intervention type 'limiting-use', studies: the study "
-        "files give 1, fewer than the 2 the review reports (every study in this group is transcribed, so they must "
-        "match)",
-        "reported.by_intervention_type.abstinence.studies: intervention type 'abstinence', studies: the study files "
-        "give 1, more than the 0 the review reports",
+        "review.yml: reported.by_intervention_type.limiting-use.studies: intervention type 'limiting-use', studies: "
+        "the study files give 1, fewer than the 2 the review reports (every study in this group is transcribed, so "
+        "they must match)",
+        "studies/delta-2023.yml: intervention.type: intervention type 'abstinence', studies: the study files give 1, "
+        "more than the 0 the review reports at review.yml:85 (reported.by_intervention_type.abstinence.studies); "
+        "check the files counted, newest first: studies/delta-2023.yml:23",
     ]
 
 
@@ -106,8 +108,9 @@ def test_more_in_a_verdict_class_than_reported_partial(madeup):
     (madeup / "studies" / "gamma-2022.yml").unlink()
     edit(madeup / "studies" / "beta-2021.yml", "overall_effect: mixed", "overall_effect: no-effect")
     assert problems(madeup) == [
-        "reported.overall.no-effect: studies classed 'no-effect' overall: the study files give 2, more than the 1 "
-        "the review reports",
+        "studies/delta-2023.yml: overall_effect: studies classed 'no-effect' overall: the study files give 2, more "
+        "than the 1 the review reports at review.yml:81 (reported.overall.no-effect); check the files counted, "
+        "newest first: studies/delta-2023.yml:30, studies/beta-2021.yml:34",
     ]
 
 
@@ -115,8 +118,9 @@ def test_more_improved_on_an_outcome_than_reported(madeup):
     (madeup / "studies" / "delta-2023.yml").unlink()
     edit(madeup / "studies" / "beta-2021.yml", "effect: no-effect", "effect: improved")
     assert problems(madeup) == [
-        "reported.by_outcome.depression.improved: outcome 'depression', studies classed 'improved' on it: the study "
-        "files give 2, more than the 1 the review reports",
+        "studies/beta-2021.yml: outcomes[0].effect: outcome 'depression', studies classed 'improved' on it: the "
+        "study files give 2, more than the 1 the review reports at review.yml:87 (reported.by_outcome.depression."
+        "improved); check the files counted, newest first: studies/beta-2021.yml:33, studies/alpha-2020.yml:33",
     ]
 
 
@@ -124,21 +128,23 @@ def test_more_with_a_quality_rating_than_reported(madeup):
     (madeup / "studies" / "alpha-2020.yml").unlink()
     edit(madeup / "studies" / "beta-2021.yml", "global: weak", "global: moderate")
     assert problems(madeup) == [
-        "reported.quality.moderate: studies rated 'moderate': the study files give 2, more than the 1 the review "
-        "reports",
+        "studies/delta-2023.yml: quality.global: studies rated 'moderate': the study files give 2, more than the 1 "
+        "the review reports at review.yml:91 (reported.quality.moderate); check the files counted, newest first: "
+        "studies/delta-2023.yml:32, studies/beta-2021.yml:36",
     ]
 
 
 def test_complete_data_must_match_every_count(madeup):
     edit(madeup / "studies" / "gamma-2022.yml", "overall_effect: improved", "overall_effect: mixed")
     assert problems(madeup) == [
-        "reported.overall.improved: studies classed 'improved' overall: the study files give 1, fewer than the 2 the "
-        "review reports (every study in this group is transcribed, so they must match)",
-        "reported.overall.mixed: studies classed 'mixed' overall: the study files give 2, more than the 1 the review "
-        "reports",
-        "reported.by_intervention_type.limiting-use.improved: intervention type 'limiting-use', studies classed "
-        "'improved': the study files give 0, fewer than the 1 the review reports (every study in this group is "
-        "transcribed, so they must match)",
+        "review.yml: reported.overall.improved: studies classed 'improved' overall: the study files give 1, fewer "
+        "than the 2 the review reports (every study in this group is transcribed, so they must match)",
+        "review.yml: reported.by_intervention_type.limiting-use.improved: intervention type 'limiting-use', studies "
+        "classed 'improved': the study files give 0, fewer than the 1 the review reports (every study in this group "
+        "is transcribed, so they must match)",
+        "studies/gamma-2022.yml: overall_effect: studies classed 'mixed' overall: the study files give 2, more than "
+        "the 1 the review reports at review.yml:80 (reported.overall.mixed); check the files counted, newest first: "
+        "studies/gamma-2022.yml:34, studies/beta-2021.yml:34",
     ]
 
 
@@ -146,23 +152,27 @@ def test_complete_type_must_match_even_when_review_is_partial(madeup):
     (madeup / "studies" / "gamma-2022.yml").unlink()
     edit(madeup / "studies" / "beta-2021.yml", "overall_effect: mixed", "overall_effect: improved")
     assert problems(madeup) == [
-        "reported.by_intervention_type.therapy-based.improved: intervention type 'therapy-based', studies classed "
-        "'improved': the study files give 2, more than the 1 the review reports",
+        "studies/beta-2021.yml: overall_effect: intervention type 'therapy-based', studies classed 'improved': the "
+        "study files give 2, more than the 1 the review reports at review.yml:83 (reported.by_intervention_type."
+        "therapy-based.improved); check the files counted, newest first: studies/beta-2021.yml:34, "
+        "studies/alpha-2020.yml:34",
     ]
 
 
 def test_review_file_arithmetic_is_checked(madeup):
     edit(madeup / "review.yml", "    mixed: 1\n", "    mixed: 3\n")
     assert problems(madeup) == [
-        "reported.overall: the studies in the overall effect classes add up to 6, but reported.included_studies is 4",
+        "review.yml: reported.overall: the studies in the overall effect classes add up to 6, but "
+        "reported.included_studies is 4",
     ]
 
 
-def test_contradiction_points_at_the_review_line(madeup):
+def test_a_count_too_high_points_at_the_newest_file_counted(madeup):
     (madeup / "studies" / "alpha-2020.yml").unlink()
     edit(madeup / "studies" / "beta-2021.yml", "global: weak", "global: moderate")
     with pytest.raises(InputError) as caught:
         prepare(madeup)
     (problem,) = caught.value.problems
-    line = next(i for i, t in enumerate((madeup / "review.yml").read_text().splitlines(), 1) if "moderate: 1" in t)
-    assert (problem.file, problem.line, problem.code) == ("review.yml", line, "contradicts-review")
+    line = next(i for i, t in enumerate((madeup / "studies" / "delta-2023.yml").read_text().splitlines(), 1)
+                if "global: moderate" in t)
+    assert (problem.file, problem.line, problem.code) == ("studies/delta-2023.yml", line, "contradicts-review")

@@ -40,9 +40,11 @@ def test_alias_is_refused():
     ]
 
 
-def test_syntax_error_names_line_and_column():
+def test_syntax_error_names_the_line_to_fix():
     assert problems(b"id: a\ntitle: [unclosed\n") == [
-        "studies/x.yml:3:1: (file): YAML syntax error: did not find expected ',' or ']' [yaml-syntax]"
+        "studies/x.yml:2:8: (file): YAML syntax error: the list that starts here is never closed with ']'; if the "
+        "value is text, put the whole value in double quotes (the YAML parser says: did not find expected ',' or ']') "
+        "[yaml-syntax]"
     ]
 
 

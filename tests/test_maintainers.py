@@ -49,10 +49,11 @@ def test_atom_feed_parses_and_lists_studies_by_date(built_site):
     assert "Atom feed" in (built_site / "whats-new" / "index.html").read_text()
 
 
-def test_feed_follows_added_and_updated_dates(project):
+def test_feed_follows_added_and_updated_dates(project, monkeypatch):
     from evidence_site.build import prepare
     from evidence_site.feed import atom
 
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1801440000")  # 2027-02-01: check refuses dates after today
     hall = project / "studies" / "hall-2019.yml"
     hall.write_text(hall.read_text().replace("updated: null", "updated: 2027-01-05"))
     site = prepare(project)
