@@ -36,9 +36,12 @@ def review_csl(review: dict) -> dict:
         "DOI": c["doi"],
         "URL": f"https://doi.org/{c['doi']}",
     }
+    # Only what the journal's own reference carries, so that any CSL processor given this record
+    # and the journal's style prints the paper's line: that style prints the publisher after the
+    # journal and the PubMed ID in place of the DOI, so neither is in the record (both stay in the
+    # page's citation_* tags and on /citation/).
     optional = {"container-title-short": c.get("journal_abbrev"), "volume": c.get("volume"),
-                "page": c.get("elocator"), "ISSN": c.get("issn"), "publisher": c.get("publisher"),
-                "PMID": c.get("pmid"), "PMCID": c.get("pmcid")}
+                "page": c.get("elocator"), "ISSN": c.get("issn"), "PMCID": c.get("pmcid")}
     item.update({k: v for k, v in optional.items() if v})
     if c.get("journal_abbrev"):
         item["journalAbbreviation"] = c["journal_abbrev"]
@@ -71,9 +74,6 @@ def _style(name: str) -> CitationStylesStyle:
 
 def formatted(item: dict, style: str) -> str:
     """One reference as plain text in the named style ('vancouver' or 'apa')."""
-    # Only what a printed reference carries: the JMIR style would otherwise print the publisher
-    # and the PubMed ID in place of the DOI.
-    item = {k: v for k, v in item.items() if k not in ("publisher", "PMID", "PMCID", "ISSN")}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.plain)
@@ -87,11 +87,61 @@ def _bibtex_key(item: dict) -> str:
     return re.sub(r"[^a-z0-9]", "", family.lower()) + str(item["issued"]["date-parts"][0][0])
 
 
-def bibtex(items: list[dict]) -> str:
+# A word: letters and digits, with inner apostrophes; hyphenated words are words each.
+_WORD = re.compile(r"[^\W_](?:[\w'’]*[^\W_])?")
+# Where a sentence starts: the beginning of the title, and after a colon, full stop, ? or !.
+_SENTENCE_START = re.compile(r"(?:^|[:.?!]\s+)[\"'‘“(\[]*$")
+
+
+def _words(title: str):
+    """(word, starts a sentence) for each word of a title."""
+    for match in _WORD.finditer(title):
+        yield match.group(), bool(_SENTENCE_START.search(title[:match.start()]))
+
+
+def _is_acronym(word: str) -> bool:
+    """FOMO, SNS, PLoS, iPhone, eHealth: a capital letter after the first character."""
+    return any(ch.isupper() for ch in word[1:])
+
+
+def _title_case(title: str) -> bool:
+    """Whether a title capitalises its words as a rule (then a capital tells nothing about a name):
+    every word of five letters or more that does not start a sentence is capitalised. One
+    lowercase long word makes it sentence case; erring that way protects too much (the title keeps
+    its capitals), never too little."""
+    long = [w for w, start in _words(title) if len(w) >= 5 and not start]
+    return bool(long) and all(w[0].isupper() for w in long)
+
+
+def proper_nouns(titles, names=()) -> set[str]:
+    """Words that keep their capital in any style: capitalised words that do not start a sentence in
+    titles written in sentence case, and the given names (for example platforms and countries)."""
+    found = {w for n in names for w, _ in _words(n) if w[:1].isupper()}
+    for title in titles:
+        if not _title_case(title):
+            found |= {w for w, start in _words(title) if w[:1].isupper() and not start}
+    return found
+
+
+def protect(title: str, nouns: set[str]) -> str:
+    """The title for BibTeX with proper nouns and acronyms in braces, so that styles which change
+    titles to sentence case keep them as written."""
+    def brace(match):
+        word = match.group()
+        return "{" + word + "}" if _is_acronym(word) or word in nouns else word
+
+    return _WORD.sub(brace, title)
+
+
+def bibtex(items: list[dict], nouns: set[str] | None = None) -> str:
+    """BibTeX entries; nouns: the words to protect besides acronyms (by default those the titles
+    themselves show, see proper_nouns)."""
+    if nouns is None:
+        nouns = proper_nouns(item["title"] for item in items)
     data = BibliographyData()
     for item in items:
         key = item["id"] if item["id"] != "review" else _bibtex_key(item)
-        fields = {"title": item["title"], "journal": item["container-title"],
+        fields = {"title": protect(item["title"], nouns), "journal": item["container-title"],
                   "year": str(item["issued"]["date-parts"][0][0])}
         for csl_key, bib_key in (("volume", "volume"), ("issue", "number"), ("page", "pages"), ("DOI", "doi")):
             if item.get(csl_key):
@@ -126,7 +176,15 @@ def ris(items: list[dict]) -> str:
     return rispy.dumps(entries, implementation=_RisWriter)
 
 
-def review_citations(review: dict) -> dict:
+def study_nouns(review: dict, studies: list[dict]) -> set[str]:
+    """The proper nouns the data shows: in the titles of the review and of the studies, and the
+    studies' platforms and countries."""
+    titles = [review["citation"]["title"]] + [s["citation"]["title"] for s in studies]
+    names = [n for s in studies for n in (s["intervention"]["platforms"] or []) + (s["country"] or [])]
+    return proper_nouns(titles, names)
+
+
+def review_citations(review: dict, studies: list[dict] = ()) -> dict:
     item = review_csl(review)
     return {"csl": item, "vancouver": formatted(item, "vancouver"), "apa": formatted(item, "apa"),
-            "bibtex": bibtex([item]), "ris": ris([item])}
+            "bibtex": bibtex([item], study_nouns(review, studies)), "ris": ris([item])}

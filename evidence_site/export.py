@@ -8,7 +8,7 @@ import io
 import json
 
 from . import __version__
-from .citation import bibtex, review_citations, ris, study_csl
+from .citation import bibtex, review_citations, ris, study_csl, study_nouns
 
 # (column, description, Table Schema type, how to read it from a study)
 COLUMNS = [
@@ -111,7 +111,7 @@ def datapackage(review: dict, studies: list[dict]) -> dict:
 
 def downloads(review: dict, studies: list[dict]) -> dict[str, str]:
     """Every download as {path under the site root: text}."""
-    cited = review_citations(review)
+    cited = review_citations(review, studies)
     study_items = [study_csl(s) for s in studies]
     return {
         "data/studies.csv": studies_csv(studies),
@@ -122,7 +122,7 @@ def downloads(review: dict, studies: list[dict]) -> dict[str, str]:
         "data/review.bib": cited["bibtex"],
         "data/review.ris": cited["ris"],
         "data/review.csl.json": _json([cited["csl"]]),
-        "data/studies.bib": bibtex(study_items),
+        "data/studies.bib": bibtex(study_items, study_nouns(review, studies)),
         "data/studies.ris": ris(study_items),
         "data/studies.csl.json": _json(study_items),
     }

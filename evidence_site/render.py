@@ -165,7 +165,7 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
     env = _env()
     labels = codebook_labels(review)
     context = {"review": review, "studies": studies, "summary": summary, "labels": labels,
-               "citations": review_citations(review)}
+               "citations": review_citations(review, studies)}
     paged = len(studies) > PAGE_SIZE
     context["charts"] = build_charts(review, studies, summary, per_study=not paged)  # computed once
     context["paged"] = paged
