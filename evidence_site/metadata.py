@@ -9,12 +9,24 @@ from __future__ import annotations
 
 import json
 
-from jinja2 import Environment
+from jinja2 import DictLoader, Environment
 from markupsafe import Markup, escape
 
 from . import __version__
 
-_HEAD = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string("""\
+_FEED_TEMPLATE = """\
+{#- The feed, for browsers and feed readers. "alternate feed", never "alternate" alone: the theme's
+    script (Material, integrations/alternate) takes every link[rel=alternate] for a language or
+    version alternate and fetches sitemap.xml beside it on every page; that selector matches the
+    whole attribute value, so the extra token keeps the theme out while readers, which look for the
+    alternate token with the Atom type, still find the feed. #}
+{% if feed %}<link rel="alternate feed" type="application/atom+xml" title="What's new" href="{{ feed }}">
+{% endif %}
+"""
+_TEMPLATES = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                         loader=DictLoader({"feed": _FEED_TEMPLATE}))
+_FEED = _TEMPLATES.get_template("feed")
+_HEAD = _TEMPLATES.from_string("""\
 <meta property="og:type" content="{{ og_type }}">
 <meta property="og:site_name" content="{{ site_name }}">
 <meta property="og:title" content="{{ title }}">
@@ -33,8 +45,7 @@ _HEAD = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_
 {% if image %}<meta name="twitter:image" content="{{ image }}">
 <meta name="twitter:image:alt" content="{{ image_alt }}">
 {% endif %}
-{% if feed %}<link rel="alternate" type="application/atom+xml" title="What's new" href="{{ feed }}">
-{% endif %}
+{% include "feed" %}
 {% for name, value in highwire %}
 <meta name="{{ name }}" content="{{ value }}">
 {% endfor %}
@@ -115,6 +126,11 @@ def head_tags(*, site_name: str, title: str, description: str, url: str | None, 
     return _HEAD.render(site_name=site_name, title=title, description=description, url=url, image=image, feed=feed,
                         image_alt=image_alt, og_type=og_type, highwire=highwire_tags,
                         json_ld=[json_for_script(block) for block in json_ld])
+
+
+def feed_link(href: str) -> str:
+    """The feed's <link> alone, for pages without the other head tags (the 404 page)."""
+    return _FEED.render(feed=href)
 
 
 def escaped(text: str) -> str:

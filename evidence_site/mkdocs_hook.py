@@ -14,6 +14,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path, not as part of the package
@@ -34,6 +35,25 @@ _state: dict = {}
 
 def card_path(page: dict) -> str:
     return f"assets/cards/{page['card_file']}.png"
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def card_alt(page: dict) -> str:
+    """The card's words as sentences, for its alt text: the title, then the figure with its
+    caption (run on when the caption continues the figure, after a colon when it is a sentence)."""
+    title = _sentence(page.get("card_title", page["title"]))
+    if not page["card"]:
+        return title
+    figure, caption = page["card"]
+    if not caption:
+        return f"{title} {_sentence(figure)}"
+    joined = f"{figure} {caption}" if caption[:1].islower() else f"{figure}: {caption}"
+    return f"{title} {_sentence(joined)}"
 
 
 _cards: dict[tuple, bytes] = {}  # drawn cards by content, so `serve` redraws only what changed
@@ -125,8 +145,16 @@ def on_post_page(output, page, config):
         json_ld.append(metadata.dataset(review, site.studies, base, site.summary["data_date"]))
     head = metadata.head_tags(
         site_name=config.site_name, title=page_data["title"], description=page_data["description"],
-        url=page.canonical_url, image=image, image_alt=f"{page_data['title']}: "
-        + (" ".join(page_data["card"]) if page_data["card"] else ""),
+        url=page.canonical_url, image=image, image_alt=card_alt(page_data),
         og_type="article" if page.file.src_uri.startswith("studies/") else "website",
-        highwire_tags=highwire, json_ld=json_ld, feed=f"{base}feed.xml" if base else None)
+        highwire_tags=highwire, json_ld=json_ld,
+        feed=f"{base}feed.xml" if base else get_relative_url("feed.xml", page.url))
     return output.replace("</head>", head + "</head>", 1)
+
+
+def on_post_template(output_content, template_name, config):
+    """The 404 page, served at any missing address, links the feed from the site's root path,
+    as MkDocs does for its own links there."""
+    if template_name != "404.html":
+        return output_content
+    return output_content.replace("</head>", metadata.feed_link(f"{config.site_url or '/'}feed.xml") + "</head>", 1)
