@@ -91,11 +91,14 @@ def test_theme_markup_exceptions_are_the_themes_own():
             f"{markup!r} is no longer in Material's {template}: drop its entry from THEME_MARKUP"
 
 
+# One Java run for both tests: under pytest-xdist they share a worker.
+@pytest.mark.xdist_group("vnu")
 def test_checker_reports_the_control_page(vnu_messages):
     messages = vnu_messages["files"][vnu_messages["control"]]
     assert any(m["message"].startswith("Duplicate ID “gap-map”") for m in messages), messages
 
 
+@pytest.mark.xdist_group("vnu")
 def test_pages_markup_conforms(vnu_messages):
     problems, exempted = [], set()
     for path, messages in vnu_messages["files"].items():

@@ -54,16 +54,23 @@ def elsewhere(browser, published_site, tmp_path_factory):
         yield _visit(browser, f"{base}/{prefix}", discover_pages(published_site))
 
 
+# Under pytest-xdist the tests of one pass share a worker, so each pass runs once (see test_browser_pages).
+ELSEWHERE = pytest.mark.xdist_group("elsewhere")
+
+
+@ELSEWHERE
 def test_no_page_fetches_the_sitemap_when_served_from_another_origin(elsewhere):
     assert len(elsewhere) > 1 and all(r.requests for r in elsewhere.values())
     expect_none(_sitemap_requests(elsewhere), "sitemap.xml requests")
 
 
+@ELSEWHERE
 def test_no_console_error_or_failed_request_from_another_origin(elsewhere):
     expect_none([f"{path}: {p}" for path, r in elsewhere.items() for p in r.problems()],
                 "problems on pages served from an origin other than SITE_URL")
 
 
+@pytest.mark.xdist_group("light")  # shares the light pass over every page
 def test_no_page_fetches_the_sitemap_on_the_local_build(light):
     expect_none([f"{r.path}: requested {u}" for r in light.values() for u in r.requests
                  if u.split("?")[0].endswith("sitemap.xml")], "sitemap.xml requests")
