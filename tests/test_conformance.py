@@ -158,3 +158,12 @@ def test_every_page_links_the_atom_feed_without_a_bare_alternate(which, request)
             target = site / href.lstrip("/") if href.startswith("/") else page.parent / href  # 404: from the root
             assert target.resolve() == (site / "feed.xml").resolve(), f"{where}: {href}"
         assert not [a for a in links if a.get("rel", "").strip().lower() == "alternate"], where
+
+
+def test_every_code_block_takes_keyboard_focus(built_site):
+    """A code block may scroll sideways at some width, so each one takes focus (tabindex="0") and a
+    keyboard can scroll it; tests/browser/test_browser_keyboard.py checks the ones that do scroll."""
+    blocks = [(page.relative_to(built_site), tag) for page in sorted(built_site.rglob("*.html"))
+              for tag in re.findall(r"<pre[^>]*>\s*(?:<span></span>)?(<code[^>]*>)", page.read_text(encoding="utf-8"))]
+    assert blocks, "no code block found"
+    assert [b for b in blocks if 'tabindex="0"' not in b[1]] == []
