@@ -91,7 +91,7 @@ def test_ci_writes_the_evidence_diff_to_pull_request_summaries():
     assert "pull_request" in step["if"] and "pull_request" in ci[True]
     assert 'git fetch --no-tags origin "$GITHUB_BASE_REF"' in step["run"]
     assert '.venv/bin/python build_site.py diff "origin/$GITHUB_BASE_REF" >> "$GITHUB_STEP_SUMMARY"' in step["run"]
-    assert any(".venv/bin/pip install -r requirements.txt" in run for run in runs[:index])  # after the set-up
+    assert any(".venv/bin/pip install --require-hashes -r requirements.txt" in run for run in runs[:index])  # after the set-up
 
 
 # The first major version of each official action that runs on Node 24 (action.yml `runs.using:
