@@ -24,6 +24,8 @@ ENGINES = ("mkdocs", "properdocs")
 GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">')
 MAIN = re.compile(r'<article class="md-content__inner[^"]*">.*?</article>', re.S)
 HEAD = re.compile(r"<head>.*?</head>", re.S)
+# One worker runs every test here (pytest.ini: --dist loadgroup), so each engine builds once.
+pytestmark = pytest.mark.xdist_group("engines")
 
 
 @pytest.fixture(scope="module")
