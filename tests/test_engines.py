@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,8 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     env = {
         **os.environ,
         "SITE_URL": "https://evidence.example.org/",  # canonical links, card URLs, sitemap entries
-        "SOURCE_DATE_EPOCH": "1764115200",  # the same sitemap dates in both builds, whatever the clock
+        # One clock reading for both builds, so their sitemap dates agree even across midnight
+        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", str(int(time.time()))),
         "NO_MKDOCS_2_WARNING": "1",  # the theme's and mkdocs-redirects' notices about MkDocs 2.0
         "DISABLE_MKDOCS_2_WARNING": "true",
     }
