@@ -103,7 +103,7 @@ class Count:
         if self.interval is None:
             return f"{self.n}/{self.of} ({self.percent}%)"
         low, high = self.interval
-        return f"{self.n}/{self.of} ({self.percent}%, 95% CI {low}-{high}% calculated by this site)"
+        return f"{self.n}/{self.of} ({self.percent}%; 95% CI {low}-{high}%, calculated by this site)"
 
 
 def wilson(n: int, total: int, z: float = 1.959963984540054) -> tuple[float | None, float | None]:

@@ -251,7 +251,7 @@ def gap_map(review: dict, studies: list[dict], summary: dict) -> dict:
                 mix.append(("not yet transcribed", unrated))
             cells.append({"key": c["key"], "label": c["label"], "x": c["x"], "mid": c["mid"],
                           "studies": len(measured), "improved": improved,
-                          "share": Count(improved, len(measured)) if measured else None,
+                          "share": Count(improved, len(measured), estimate=False) if measured else None,  # counted here: no interval
                           "weakest": weakest, "quality_mix": mix, "names": [study_name(s) for s in measured]})
         rows.append({"key": t["key"], "label": t["label"], "note": _transcribed_of(t), "y": row.at(r), "h": row.size,
                      "files": len(mine), "reported": t["reported"]["studies"] if t["reported"] else None,

@@ -98,6 +98,16 @@ def front_matter_title(value) -> Markup:
     return Markup(json.dumps(text, ensure_ascii=True))
 
 
+_PERMALINK = re.compile(r"(?:[a-z0-9-]+/)*#[a-z0-9-]+")
+
+
+def permalink(value: str) -> Markup:
+    """A page path and anchor written by the templates (findings/#type-abstinence): printed as it is."""
+    if not _PERMALINK.fullmatch(str(value)):
+        raise ValueError(f"not a permalink: {value!r}")
+    return Markup(value)
+
+
 _RELATIVE_PATH = re.compile(r"(?:\.\./|\./)*(?:[a-z0-9-]+/)*")
 
 
@@ -167,7 +177,7 @@ def environment() -> Environment:
     )
     env.filters.update(doi_url=doi_url, safe_url=safe_url, join_list=join_list, front_matter_title=front_matter_title,
                        preformatted=preformatted, study_name=study_name,
-                       path=relative_path, html_block=html_block)
+                       path=relative_path, html_block=html_block, permalink=permalink)
     env.filters["num"] = svg_number  # chart coordinates: a number, never text
     env.filters.update(plural=plural, long_date=long_date, more_or_less=more_or_less)
     env.tests["missing"] = lambda value: value is None or isinstance(value, Missing)
