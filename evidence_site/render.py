@@ -145,10 +145,11 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 
 def long_date(value):
-    """2022-07-31 -> 31 July 2022 (a missing date passes through, to print its reason)."""
-    if not hasattr(value, "month"):
+    """2022-07-31 -> 31 July 2022 (anything else, such as a missing date, passes through unchanged)."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value)) if isinstance(value, str) or hasattr(value, "month") else None
+    if not match or not 1 <= int(match.group(2)) <= 12:
         return value
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{int(match.group(3))} {_MONTHS[int(match.group(2)) - 1]} {match.group(1)}"
 
 
 def more_or_less(count) -> str:
