@@ -251,7 +251,7 @@ def gap_map(review: dict, studies: list[dict], summary: dict) -> dict:
                 mix.append(("not yet transcribed", unrated))
             cells.append({"key": c["key"], "label": c["label"], "x": c["x"], "mid": c["mid"],
                           "studies": len(measured), "improved": improved,
-                          "share": Count(improved, len(measured), estimate=False) if measured else None,  # counted here: no interval
+                          "share": Count(improved, len(measured), False, summary["small_group_below"]) if measured else None,  # counted here: no interval
                           "weakest": weakest, "quality_mix": mix, "names": [study_name(s) for s in measured]})
         rows.append({"key": t["key"], "label": t["label"], "note": _transcribed_of(t), "y": row.at(r), "h": row.size,
                      "files": len(mine), "reported": t["reported"]["studies"] if t["reported"] else None,
@@ -369,7 +369,7 @@ def quality_reported(review: dict, summary: dict) -> dict:
     if known < total and any(r["n"] is None for r in rows):
         rest = total - known
         rows.append({"key": "unread", "label": UNREAD, "rating": None, "n": rest,
-                     "count": Count(rest, total), "y": row.at(len(rows)), "h": row.size,
+                     "count": Count(rest, total, False, summary["small_group_below"]), "y": row.at(len(rows)), "h": row.size,
                      "bar": scale(rest, total, bar_w), "value": f"{rest} of {total}"})
     width = max([bar_x + bar_w] + [bar_x + r["bar"] + 6 + text_width(r["value"], SMALL) for r in rows]) + 4
     parts = [f"{r['label']}: {r['value']}" for r in rows]

@@ -302,7 +302,8 @@ CARDS_PER_STUDY_LIMIT = PAGE_SIZE
 
 
 def card_source(review: dict, site_url: str | None = None) -> str:
-    """Where a card's figure comes from: the review, its journal and year, and this site's address."""
+    """Where a card's figure comes from: the review, its journal and year, and this site's address (the
+    caption puts cards.SOURCE_SEP before it)."""
     c = review["citation"]
     families = [a["family"] for a in c["authors"]]
     who = families[0] if len(families) == 1 else (
@@ -310,7 +311,7 @@ def card_source(review: dict, site_url: str | None = None) -> str:
     site_url = os.environ.get("SITE_URL", "") if site_url is None else site_url
     where = urlsplit(site_url)
     address = (where.netloc + where.path).rstrip("/") if where.netloc else ""
-    return (f"Source: {who}, {c.get('journal_abbrev') or c['journal']} {c['year']}"
+    return (f"{who}, {c.get('journal_abbrev') or c['journal']} {c['year']}"
             + (f"; {address}" if address else "") + ".")
 
 
@@ -332,7 +333,7 @@ def page_info(review: dict, studies: list[dict], summary: dict, site_url: str | 
     question = review["methods"]["question"]
     rated = [q for q in summary["quality"] if q["reported"]]
     top_rating = max(rated, key=lambda q: q["reported"].n) if rated else None
-    quality = (f"It rated {top_rating['reported'].n} of the {top_rating['reported'].of} studies "
+    quality = (f"The review rated {top_rating['reported'].n} of the {top_rating['reported'].of} studies "
                f"{top_rating['label'].lower()} quality." if top_rating else "")
     source = card_source(review, site_url)
     kind = words.get("study_kind") or "studies"
@@ -403,12 +404,12 @@ def page_info(review: dict, studies: list[dict], summary: dict, site_url: str | 
                    else "The review's classification of it is not yet transcribed.")
         page = {
             "title": study_name(study),
-            "description": f"{study_name(study)}: {study['citation']['title']}. A {kind_label.lower()} study"
-                           + (f" of {size:,} participants" if size else "")
+            "description": f"{study_name(study)}: {study['citation']['title']}. A study of {kind_label.lower()} "
+                           "interventions" + (f" with {size:,} participants" if size else "")
                            + f", one of the {included} in the review. {verdict}",
             "card": (effect, " ".join(p for p in (
-                f"is the review's classification of this {kind_label.lower()} study"
-                + (f" of {size:,} participants" if size else "") + f", one of {included}.", quality) if p)
+                f"is the review's classification of this study of {kind_label.lower()} interventions"
+                + (f" ({size:,} participants)" if size else "") + f", one of {included}.", quality) if p)
                 + SOURCE_SEP + source) if effect else None,
             "card_file": f"studies/{study['id']}",
         }
