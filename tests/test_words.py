@@ -329,3 +329,23 @@ def test_count_text():
     assert str(Count(5, 6)) == "5/6 (83%; 95% CI 44-97%, calculated by this site)"
     assert str(Count(22, 23, estimate=False)) == "22/23 (96%)" and Count(22, 23, estimate=False).interval is None
     assert Count(2, 4, small_below=3).small is False and Count(2, 2, small_below=3).small is True
+
+
+def test_every_review_schema_property_is_described():
+    import json
+
+    schema = json.loads((ROOT / "schema" / "review.schema.json").read_text(encoding="utf-8"))
+    missing = []
+
+    def walk(node, path):
+        for name, prop in (node.get("properties") or {}).items():
+            if not prop.get("description"):
+                missing.append(path + name)
+            walk(prop, f"{path}{name}.")
+            if isinstance(prop.get("items"), dict):
+                walk(prop["items"], f"{path}{name}[].")
+    walk(schema, "")
+    assert missing == []
+    site = schema["properties"]["site"]["properties"]
+    assert {"subject", "outcome", "study_kind", "population", "small_group_below"} <= set(site)
+    assert "missing" in schema["properties"]
