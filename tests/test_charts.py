@@ -143,7 +143,8 @@ def test_small_groups_are_said_plainly(madeup):
     _, charts = madeup
     table = table_of("gap_map", charts["gap_map"])
     # counted in the study files here: a plain tally, so no interval, but the small group is still said
-    assert "1/2</strong> (50%)</span> <span class=\"small-group\">fewer than 5 studies" in table
+    # (the made-up review sets site.small_group_below to 3)
+    assert "1/2</strong> (50%)</span> <span class=\"small-group\">fewer than 3 studies" in table
 
 
 # --- golden SVGs and tables from the made-up review -----------------------------------------------
