@@ -13,15 +13,74 @@ from dataclasses import dataclass
 from .load import Document
 from .problems import Problem, path_str
 
-SMALL_GROUP = 5  # fewer studies than this: say plainly that the figure rests on very few
+SMALL_GROUP = 5  # default for site.small_group_below: fewer studies than this, say the figure rests on very few
+
+# Why a value is missing. The words readers see come from here and nowhere else.
+NOT_REPORTED, NOT_YET_TRANSCRIBED = "not-reported", "not-yet-transcribed"
+MISSING_WORDS = {NOT_REPORTED: "not reported", NOT_YET_TRANSCRIBED: "not yet transcribed"}
+# Study-file fields that hold the review's own data (its Table 3, its quality ratings). A null there
+# means the review gives the value in a part we could not read, never that the source left it out.
+REVIEW_FIELDS = ("review_reference", "overall_effect", "review_finding", "outcomes", "outcomes[].effect",
+                 "outcomes[].effect_size", "quality.global", "quality.components")
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A value the site does not have, with the reason: prints as 'not reported' (the source does not
+    give it) or 'not yet transcribed' (the review gives it, or may, where we could not read it).
+    False in tests, so `{% if value %}` and `value or default` treat it like null."""
+
+    reason: str
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return MISSING_WORDS[self.reason]
+
+
+def missing(review: dict, path: str) -> Missing:
+    """Why review.yml has no value at a dotted path: its `missing:` map, or 'not reported'."""
+    return Missing((review.get("missing") or {}).get(path) or NOT_REPORTED)
+
+
+def present_review(review: dict) -> dict:
+    """The review for the pages: each null listed in `missing:` becomes a Missing with its reason."""
+    reasons = review.get("missing") or {}
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            return {k: walk(v, f"{path}.{k}" if path else k) for k, v in value.items()}
+        if value is None and path in reasons:
+            return Missing(reasons[path])
+        return value
+    return walk(review, "")
+
+
+def present_study(study: dict) -> dict:
+    """A study for the pages: nulls in the review's own data (REVIEW_FIELDS) become 'not yet
+    transcribed'; every other null stays null and prints as 'not reported'."""
+    def walk(value, path):
+        if isinstance(value, dict):
+            return {k: walk(v, f"{path}.{k}" if path else k) for k, v in value.items()}
+        if isinstance(value, list) and path in ("outcomes",):
+            return [walk(v, f"{path}[]") for v in value]
+        if value is None and path in REVIEW_FIELDS:
+            return Missing(NOT_YET_TRANSCRIBED)
+        return value
+    return walk(study, "")
 
 
 @dataclass(frozen=True)
 class Count:
-    """n of N, with its percentage and 95% Wilson score interval."""
+    """n of N, with its percentage and, for an estimate, the 95% Wilson score interval this site
+    calculates from the counts. A descriptive count (a plain fact about the included studies or the
+    study files) has no interval."""
 
     n: int
     of: int
+    estimate: bool = True
+    small_below: int = SMALL_GROUP
 
     @property
     def percent(self) -> int | None:
@@ -29,18 +88,22 @@ class Count:
 
     @property
     def interval(self) -> tuple[int, int] | None:
+        if not self.estimate:
+            return None
         low, high = wilson(self.n, self.of)
         return None if low is None else (math.floor(low * 100 + 0.5), math.floor(high * 100 + 0.5))
 
     @property
     def small(self) -> bool:
-        return self.of < SMALL_GROUP
+        return self.of < self.small_below
 
     def __str__(self) -> str:
         if not self.of:
             return f"{self.n}/{self.of}"
+        if self.interval is None:
+            return f"{self.n}/{self.of} ({self.percent}%)"
         low, high = self.interval
-        return f"{self.n}/{self.of} ({self.percent}%, 95% CI {low}-{high}%)"
+        return f"{self.n}/{self.of} ({self.percent}%; 95% CI {low}-{high}%, calculated by this site)"
 
 
 def wilson(n: int, total: int, z: float = 1.959963984540054) -> tuple[float | None, float | None]:
@@ -54,9 +117,18 @@ def wilson(n: int, total: int, z: float = 1.959963984540054) -> tuple[float | No
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+def effect_symbol(effect: dict) -> str:
+    """An effect class's symbol; the schema lets a codebook leave it out, and then it is the label's
+    first letter. The one place that decides this: badges, charts and legends all call it."""
+    return effect.get("symbol") or effect["label"][:1]
+
+
 def codebook_labels(review: dict) -> dict:
-    """The codebook by group and key: labels["effects"]["improved"] -> {key, label, definition, ...}."""
-    return {group: {item["key"]: item for item in items} for group, items in review["codebook"].items()}
+    """The codebook by group and key: labels["effects"]["improved"] -> {key, label, definition, ...};
+    every effect has its symbol (see effect_symbol)."""
+    labels = {group: {item["key"]: item for item in items} for group, items in review["codebook"].items()}
+    labels["effects"] = {key: {**e, "symbol": effect_symbol(e)} for key, e in labels["effects"].items()}
+    return labels
 
 
 def _measured(study: dict, domain: str) -> list:
@@ -64,23 +136,39 @@ def _measured(study: dict, domain: str) -> list:
 
 
 def summarise(review: dict, studies: list[dict]) -> dict:
-    """Reported and transcribed figures, group by group, in codebook order."""
+    """Reported and transcribed figures, group by group, in codebook order.
+
+    A figure the review gives is a Count, with the interval this site calculates when it is an
+    estimate (a share of studies that found an improvement); a plain fact about the included set
+    (how many were rated weak, how many used students) and every tally of the study files here are
+    descriptive, with no interval. A figure the review file lacks is a Missing with its reason.
+    """
     codebook, reported = review["codebook"], review["reported"]
     total = reported["included_studies"]
+    small = (review.get("site") or {}).get("small_group_below") or SMALL_GROUP
     favourable = codebook["effects"][0]["key"]
+
+    def estimate(n, of):
+        return Count(n, of, True, small)
+
+    def share(n, of):
+        """n of the study files in a group, or None when the group has no study file."""
+        return Count(n, of, False, small) if of else None
+
     by_type = []
     for category in codebook["intervention_types"]:
         key = category["key"]
         group = reported["by_intervention_type"].get(key)
         mine = [s for s in studies if s["intervention"]["type"] == key]
+        improved = sum(s["overall_effect"] == favourable for s in mine)
         by_type.append({
             **category,
-            "reported": group,
-            "reported_favourable": Count(group[favourable], group["studies"])
-            if group and group.get(favourable) is not None else None,
+            "reported": group or missing(review, f"reported.by_intervention_type.{key}"),
+            "reported_favourable": estimate(group[favourable], group["studies"])
+            if group and group.get(favourable) is not None else missing(review, f"reported.by_intervention_type.{key}"),
             "transcribed": len(mine),
-            "transcribed_favourable": sum(s["overall_effect"] == favourable for s in mine),
-            "transcribed_share": _share(sum(s["overall_effect"] == favourable for s in mine), len(mine)),
+            "transcribed_favourable": improved,
+            "transcribed_share": share(improved, len(mine)),
             "missing": (group["studies"] - len(mine)) if group else None,
             "studies": sorted(s["id"] for s in mine),
         })
@@ -89,38 +177,41 @@ def summarise(review: dict, studies: list[dict]) -> dict:
         key = category["key"]
         group = reported["by_outcome"].get(key)
         measured = [s for s in studies if _measured(s, key)]
+        improved = sum(any(o["effect"] == favourable for o in _measured(s, key)) for s in measured)
         by_outcome.append({
             **category,
-            "reported": group,
-            "reported_favourable": Count(group[favourable], group["studies"])
-            if group and group.get(favourable) is not None else None,
+            "reported": group or missing(review, f"reported.by_outcome.{key}"),
+            "reported_favourable": estimate(group[favourable], group["studies"])
+            if group and group.get(favourable) is not None else missing(review, f"reported.by_outcome.{key}"),
             "transcribed": len(measured),
-            "transcribed_favourable": sum(any(o["effect"] == favourable for o in _measured(s, key)) for s in measured),
-            "transcribed_share": _share(sum(any(o["effect"] == favourable for o in _measured(s, key)) for s in measured),
-                                        len(measured)),
+            "transcribed_favourable": improved,
+            "transcribed_share": share(improved, len(measured)),
             "studies": sorted(s["id"] for s in measured),
         })
     overall = []
     for category in codebook["effects"]:
         n = reported["overall"].get(category["key"])
+        mine = sum(s["overall_effect"] == category["key"] for s in studies)
         overall.append({
             **category,
-            "reported": Count(n, total) if n is not None else None,
-            "transcribed": sum(s["overall_effect"] == category["key"] for s in studies),
-            "transcribed_share": _share(sum(s["overall_effect"] == category["key"] for s in studies), len(studies)),
+            "reported": estimate(n, total) if n is not None else missing(review, f"reported.overall.{category['key']}"),
+            "transcribed": mine,
+            "transcribed_share": share(mine, len(studies)),
         })
     quality = []
     for category in codebook["quality_ratings"]:
         n = reported["quality"].get(category["key"])
         quality.append({
             **category,
-            "reported": Count(n, total) if n is not None else None,
+            "reported": Count(n, total, False, small) if n is not None
+            else missing(review, f"reported.quality.{category['key']}"),
             "transcribed": sum(s["quality"]["global"] == category["key"] for s in studies),
         })
     students = reported.get("student_convenience_samples")
     return {
         "included": total,
-        "transcribed": Count(len(studies), total),
+        "transcribed": Count(len(studies), total, False, small),
+        "small_group_below": small,
         "favourable": codebook["effects"][0],
         "overall": overall,
         "overall_unknown": sum(s["overall_effect"] is None for s in studies),
@@ -128,23 +219,19 @@ def summarise(review: dict, studies: list[dict]) -> dict:
         "by_outcome": by_outcome,
         "quality": quality,
         "quality_unrated": sum(s["quality"]["global"] is None for s in studies),
-        "students": Count(students, total) if students is not None else None,
-        "figures": _figures(reported),
+        "students": Count(students, total, False, small) if students is not None else None,
+        "figures": _figures(reported, small),
         "data_date": max((s.get("updated") or s["added"] for s in studies), default=None),
     }
 
 
-def _share(n: int, of: int) -> Count | None:
-    """n of the study files in a group, or None when the group has no study file (nothing to share out)."""
-    return Count(n, of) if of else None
-
-
-def _figures(reported: dict) -> dict:
-    """Named single figures that prose in review.yml may point at (limitations[].figure)."""
+def _figures(reported: dict, small: int = SMALL_GROUP) -> dict:
+    """Named single figures that prose in review.yml may point at (limitations[].figure): plain facts
+    about the included studies, so none has an interval."""
     total = reported["included_studies"]
-    figures = {f"quality.{k}": Count(v, total) for k, v in reported["quality"].items() if v is not None}
+    figures = {f"quality.{k}": Count(v, total, False, small) for k, v in reported["quality"].items() if v is not None}
     if reported.get("student_convenience_samples") is not None:
-        figures["student_convenience_samples"] = Count(reported["student_convenience_samples"], total)
+        figures["student_convenience_samples"] = Count(reported["student_convenience_samples"], total, False, small)
     return figures
 
 

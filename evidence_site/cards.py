@@ -19,6 +19,7 @@ BACKGROUND, FOREGROUND = (40, 53, 147), (255, 255, 255)
 # then given a 256-colour palette running from background to white: a small PNG that encodes in
 # milliseconds, which matters with a card for each of thousands of study pages.
 ACCENT = 205
+SOURCE_SEP = " Source: "  # a caption's last sentence, from this mark on, names the source; it is drawn at the foot
 _PALETTE = [round(b + (f - b) * i / 255) for i in range(256) for b, f in zip(BACKGROUND, FOREGROUND)]
 
 
@@ -45,7 +46,12 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int
 
 
 def card(site_title: str, title: str, figure: str | None, caption: str | None) -> bytes:
-    """A PNG with the site name, the page title, and optionally a key figure with its caption."""
+    """A PNG with the site name, the page title, and optionally a key figure with its caption.
+
+    A caption that ends with a source (after SOURCE_SEP) has the source drawn on its own line at the
+    foot of the card, so every card that shows a figure says where it comes from."""
+    caption, _, source = (caption or "").partition(SOURCE_SEP)
+    source = f"Source: {source}" if source else ""
     image = Image.new("L", (WIDTH, HEIGHT), 0)
     draw = ImageDraw.Draw(image)
     width = WIDTH - 2 * MARGIN
@@ -58,12 +64,15 @@ def card(site_title: str, title: str, figure: str | None, caption: str | None) -
         draw.text((MARGIN, y), line, font=_font(52, bold=True), fill=255)
         y += 66
     if figure:
-        y = max(y + 24, 330)
+        y = max(y + 16, 290)
         draw.text((MARGIN, y), figure, font=_font(76, bold=True), fill=255)
         y += 96
-        for line in _wrap(draw, caption or "", _font(30), width, 2):
+        for line in _wrap(draw, caption, _font(30), width, 3):
             draw.text((MARGIN, y), line, font=_font(30), fill=ACCENT)
             y += 40
+    if source:
+        line = _wrap(draw, source, _font(24), width, 1)[0]
+        draw.text((MARGIN, HEIGHT - 14 - 24 - 30), line, font=_font(24), fill=ACCENT)
     draw.rectangle((0, HEIGHT - 14, WIDTH, HEIGHT), fill=ACCENT)
     image = Image.frombytes("P", image.size, image.tobytes())
     image.putpalette(_PALETTE)

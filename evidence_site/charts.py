@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .aggregate import Count, study_name
+from .aggregate import Count, effect_symbol, missing, study_name
 
 # Font sizes in SVG user units, and the average glyph width as a share of the font size (a
 # little above the real average of the sans-serif fonts browsers fall back to, so that labels
@@ -96,7 +96,7 @@ def _ratings(review: dict) -> dict:
 
 
 def _effects(review: dict) -> dict:
-    return {e["key"]: {"key": e["key"], "label": e["label"], "symbol": e.get("symbol") or e["label"][:1]}
+    return {e["key"]: {"key": e["key"], "label": e["label"], "symbol": effect_symbol(e)}
             for e in review["codebook"]["effects"]}
 
 
@@ -104,9 +104,12 @@ UNREAD = "Not yet transcribed"  # the review gives the value, but the copies we 
 UNKNOWN_EFFECT = {"key": "unknown", "label": "not readable", "symbol": "?"}
 
 
-def _quality_legend(ratings: dict) -> list[dict]:
-    items = [{"kind": "quality", "rating": r, "label": f"{r['label']} quality"} for r in ratings.values()]
-    items.append({"kind": "text", "mark": "", "label": "no shading: quality not yet transcribed"})
+def _quality_legend(ratings: dict, used: set, unrated: bool) -> list[dict]:
+    """Key entries for the quality ratings a chart shows: only those, and 'not yet transcribed' only if
+    some study on it has no rating."""
+    items = [{"kind": "quality", "rating": r, "label": f"{r['label']} quality"} for k, r in ratings.items() if k in used]
+    if unrated:
+        items.append({"kind": "text", "mark": "", "label": "no shading: quality not yet transcribed"})
     return items
 
 
@@ -116,8 +119,8 @@ def _plural(n: int, one: str, many: str) -> str:
 
 def _transcribed_of(summary_type: dict) -> str:
     reported = summary_type["reported"]
-    if reported is None:
-        return f"{summary_type['transcribed']} transcribed; the review's count not reported"
+    if not reported:
+        return f"{summary_type['transcribed']} transcribed; the review's count {reported or 'not reported'}"
     return f"{summary_type['transcribed']} of {reported['studies']} transcribed"
 
 
@@ -194,6 +197,7 @@ def effect_direction(review: dict, studies: list[dict], summary: dict, type_key:
             + "Overall, the review classed " + ", ".join(f"{n} as {label}" for label, n in overall_counts)
             + (f", and {unread} could not be read" if unread else "") + ". "
             + f"Quality is rated for {sum(s['quality']['global'] is not None for s in chosen)} of them. {where}.")
+    shown_keys = {mk["key"] for g in groups for r in g["rows"] for c in r["cells"] for mk in c["marks"]}
     suffix = "all" if type_key is None else type_key
     title = "Effect direction plot" + ("" if type_key is None else f": {types[0]['label']}")
     return {
@@ -205,10 +209,12 @@ def effect_direction(review: dict, studies: list[dict], summary: dict, type_key:
         "width": width, "height": y + 6, "label_w": label_w, "quality_x": quality_x, "quality_w": quality_w,
         "plot_left": columns[0]["x"] - 4, "plot_right": right, "head_h": head_h,
         "columns": columns, "groups": groups, "rows": n_rows,
-        "legend": [{"kind": "symbol", "effect": e, "label": e["label"]} for e in effects.values()]
-        + [{"kind": "symbol", "effect": UNKNOWN_EFFECT, "label": "the review's classification could not be read"},
-           {"kind": "text", "mark": "", "label": "blank: not measured"}]
-        + _quality_legend(ratings),
+        "legend": [{"kind": "symbol", "effect": e, "label": e["label"]} for k, e in effects.items() if k in shown_keys]
+        + ([{"kind": "symbol", "effect": UNKNOWN_EFFECT, "label": "the review's classification could not be read"}]
+           if "unknown" in shown_keys else [])
+        + [{"kind": "text", "mark": "", "label": "blank: not measured"}]
+        + _quality_legend(ratings, {s["quality"]["global"] for s in chosen},
+                          any(s["quality"]["global"] is None for s in chosen)),
     }
 
 
@@ -220,7 +226,7 @@ def gap_map(review: dict, studies: list[dict], summary: dict) -> dict:
     codebook = review["codebook"]
     ratings = _ratings(review)
     favourable = codebook["effects"][0]
-    fav_symbol = favourable.get("symbol") or favourable["label"][:1]
+    fav_symbol = effect_symbol(favourable)
     label_w = max([text_width(t["label"], FONT + 1) for t in summary["by_type"]]
                   + [text_width(_transcribed_of(t), SMALL) for t in summary["by_type"]] + [120]) + 16
     col = Band(label_w, 44, 4)
@@ -245,7 +251,7 @@ def gap_map(review: dict, studies: list[dict], summary: dict) -> dict:
                 mix.append(("not yet transcribed", unrated))
             cells.append({"key": c["key"], "label": c["label"], "x": c["x"], "mid": c["mid"],
                           "studies": len(measured), "improved": improved,
-                          "share": Count(improved, len(measured)) if measured else None,
+                          "share": Count(improved, len(measured), False, summary["small_group_below"]) if measured else None,  # counted here: no interval
                           "weakest": weakest, "quality_mix": mix, "names": [study_name(s) for s in measured]})
         rows.append({"key": t["key"], "label": t["label"], "note": _transcribed_of(t), "y": row.at(r), "h": row.size,
                      "files": len(mine), "reported": t["reported"]["studies"] if t["reported"] else None,
@@ -253,6 +259,8 @@ def gap_map(review: dict, studies: list[dict], summary: dict) -> dict:
     filled = sum(c["studies"] > 0 for r in rows if r["files"] for c in r["cells"])
     gaps = sum(c["studies"] == 0 for r in rows if r["files"] for c in r["cells"])
     empty_types = [r for r in rows if not r["files"]]
+    weakest_used = [c["weakest"] for r in rows for c in r["cells"] if c["weakest"]]
+    unrated_cells = any(c["studies"] and not c["weakest"] for r in rows for c in r["cells"])
     width = max(col.end(len(columns)), max(c["label_x"] + text_width(c["label"], SMALL) * _SIN45 for c in columns)) + 8
     where = (f"it shows only the {summary['transcribed'].n} transcribed study files, "
              f"not all {summary['included']} studies the review included")
@@ -270,11 +278,12 @@ def gap_map(review: dict, studies: list[dict], summary: dict) -> dict:
         "cells_w": col.end(len(columns)) - col.start, "columns": columns, "rows": rows, "favourable": {**favourable, "symbol": fav_symbol},
         "legend": [{"kind": "text", "mark": "3", "label": "study files that measured it"},
                    {"kind": "text", "mark": f"{fav_symbol}2", "label": f"of those, {favourable['label'].lower()} on it"},
-                   {"kind": "gap", "label": "dashed, empty: a gap, no study file measured it"},
-                   {"kind": "hatch", "label": "hatched: no study file of this type yet"}]
-        + [{"kind": "text", "mark": "", "label": "shading and bars: the weakest quality rating among its study files,"}]
-        + [{"kind": "quality", "rating": r, "label": r["label"]} for r in ratings.values()]
-        + [{"kind": "text", "mark": "", "label": "or plain grey: none rated yet"}],
+                   {"kind": "gap", "label": "dashed, empty: a gap, no study file measured it"}]
+        + ([{"kind": "hatch", "label": "hatched: no study file of this type yet"}] if empty_types else [])
+        + ([{"kind": "text", "mark": "", "label": "shading and bars: the weakest quality rating among its study files"}]
+           + [{"kind": "quality", "rating": r, "label": r["label"]} for r in ratings.values() if r in weakest_used]
+           if weakest_used else [])
+        + ([{"kind": "text", "mark": "", "label": "plain grey: no rating transcribed yet"}] if unrated_cells else []),
     }
 
 
@@ -309,6 +318,8 @@ def prisma(review: dict) -> dict:
                 continue
             key, label = stage
             value = counts.get(key)
+            if value is None:
+                value = missing(review, f"prisma.{key}")
             lines = wrap(label, w - 2 * pad)
             row.append({"key": key, "label": label, "lines": lines, "value": value, "x": x, "w": w,
                         "side": x == side_x})
@@ -325,15 +336,15 @@ def prisma(review: dict) -> dict:
             arrows.append({"x1": main_x + main_w, "y1": y + h / 2, "x2": side_x - 1, "y2": y + h / 2})
         previous = main
         y += h + 22
-    known = {s["key"]: s["value"] for s in stages}
-    missing = [s["label"].lower() for s in stages if s["value"] is None]
-    desc = ("How the review found its studies. " + "; ".join(
-        f"{s['label']}: {s['value'] if s['value'] is not None else 'not reported'}" for s in stages) + ".")
+    known = {s["key"]: s["value"] for s in stages if isinstance(s["value"], int)}
+    absent = [s for s in stages if not isinstance(s["value"], int)]
+    desc = ("How the review found its studies. " + "; ".join(f"{s['label']}: {s['value']}" for s in stages) + ".")
+    reasons = sorted({str(s["value"]) for s in absent})
     return {
         "kind": "prisma", "id": "prisma-flow", "wide": False, "title": "PRISMA 2020 flow diagram", "desc": desc,
         "caption": ("PRISMA 2020 flow diagram of the review's study selection, drawn from the counts in the review file."
-                    + (f" Counts the available copies of the review did not show are marked \"not reported\" "
-                       f"({len(missing)} of {len(stages)})." if missing else "")),
+                    + (f" Counts the file does not hold are marked {' or '.join(chr(34) + r + chr(34) for r in reasons)} "
+                       f"({len(absent)} of {len(stages)})." if absent else "")),
         "width": side_x + side_w + 0.5, "height": y - 22 + 0.5, "boxes": boxes, "arrows": arrows, "phases": phases,
         "stages": stages, "counts": known, "legend": [],
     }
@@ -353,12 +364,12 @@ def quality_reported(review: dict, summary: dict) -> dict:
         n = q["reported"].n if q["reported"] else None
         rows.append({"key": q["key"], "label": q["label"], "rating": ratings[q["key"]], "n": n,
                      "count": q["reported"], "y": row.at(i), "h": row.size,
-                     "bar": scale(n or 0, total, bar_w), "value": f"{n} of {total}" if n is not None else UNREAD.lower()})
+                     "bar": scale(n or 0, total, bar_w), "value": f"{n} of {total}" if n is not None else str(q["reported"])})
     known = sum(r["n"] for r in rows if r["n"] is not None)
     if known < total and any(r["n"] is None for r in rows):
         rest = total - known
         rows.append({"key": "unread", "label": UNREAD, "rating": None, "n": rest,
-                     "count": Count(rest, total), "y": row.at(len(rows)), "h": row.size,
+                     "count": Count(rest, total, False, summary["small_group_below"]), "y": row.at(len(rows)), "h": row.size,
                      "bar": scale(rest, total, bar_w), "value": f"{rest} of {total}"})
     width = max([bar_x + bar_w] + [bar_x + r["bar"] + 6 + text_width(r["value"], SMALL) for r in rows]) + 4
     parts = [f"{r['label']}: {r['value']}" for r in rows]
@@ -416,8 +427,10 @@ def quality_grid(review: dict, studies: list[dict], summary: dict) -> dict:
                     f"(traffic-light plot). The study files cover {_coverage(summary)}."),
         "width": width, "height": row.end(len(rows)) + 6, "label_w": label_w, "head_h": head_h,
         "columns": columns, "rows": rows, "unrated": unrated, "rated": len(rated), "files": len(studies),
-        "legend": [{"kind": "quality", "rating": r, "label": r["label"]} for r in ratings.values()]
-        + [{"kind": "text", "mark": "?", "label": "dashed box: not yet transcribed"}],
+        "legend": [{"kind": "quality", "rating": r, "label": r["label"]} for r in ratings.values()
+                   if any(c["rating"] is r for row in rows for c in row["cells"])]
+        + ([{"kind": "text", "mark": "?", "label": "dashed box: not yet transcribed"}]
+           if any(c["rating"] is None for row in rows for c in row["cells"]) else []),
     }
 
 
@@ -447,13 +460,14 @@ def completeness(summary: dict) -> dict:
                     f"in all. The outline is the review's count; the filled part is the study files here."),
         "width": label_w + bar_w + value_w, "height": row.end(len(rows)) + 4,
         "label_w": label_w, "bar_x": label_w, "bar_w": bar_w, "rows": rows,
-        "legend": [{"kind": "bar", "label": "transcribed"}, {"kind": "outline", "label": "in the review, not yet transcribed"}],
+        "legend": ([{"kind": "bar", "label": "transcribed"}] if any(r["transcribed"] for r in rows) else [])
+        + ([{"kind": "outline", "label": "in the review, not yet transcribed"}] if any(r["missing"] for r in rows) else []),
     }
 
 
 def _completeness_value(t: dict) -> str:
-    if t["reported"] is None:
-        return f"{t['transcribed']} (review: not reported)"
+    if not t["reported"]:
+        return f"{t['transcribed']} (review: {t['reported'] or 'not reported'})"
     return f"{t['transcribed']} of {t['reported']['studies']}"
 
 
@@ -465,8 +479,10 @@ def build_charts(review: dict, studies: list[dict], summary: dict, per_study: bo
     study pages draw them a page at a time."""
     return {
         "effect_direction": effect_direction(review, studies, summary) if per_study else None,
+        # A type that holds every study file would repeat the overall plot row for row: not drawn.
         "effect_direction_by_type": {t["key"]: effect_direction(review, studies, summary, t["key"])
-                                     for t in summary["by_type"] if t["transcribed"]} if per_study else {},
+                                     for t in summary["by_type"] if 0 < t["transcribed"] < len(studies)}
+        if per_study else {},
         "gap_map": gap_map(review, studies, summary),
         "prisma": prisma(review),
         "quality_reported": quality_reported(review, summary),

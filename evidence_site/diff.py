@@ -15,7 +15,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from .aggregate import Count, study_name
+from .aggregate import Count, Missing, study_name
 from .build import Site, prepare
 from .problems import InputError, _visible, path_str
 
@@ -64,9 +64,11 @@ def figures(site: Site) -> dict[str, str]:
     return out
 
 
-def _count(count: Count | None, none: str = "not yet transcribed") -> str:
+def _count(count: Count | Missing | None, none: str = "not yet transcribed") -> str:
     if count is None:
         return none
+    if isinstance(count, Missing):  # the review's figure is absent: say why, in the data's own words
+        return str(count)
     return f"{count.n} of {count.of}" + (f" ({count.percent}%)" if count.of else "")
 
 

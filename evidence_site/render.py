@@ -8,6 +8,7 @@ syntax. Links to other sites pass one allow-list (`safe_url`).
 from __future__ import annotations
 
 import json
+import os
 import re
 from urllib.parse import quote, urlsplit
 
@@ -15,8 +16,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import PACKAGE_DIR
+from .cards import SOURCE_SEP
 from .charts import build_charts, effect_direction, svg_number
-from .aggregate import changes, codebook_labels, study_name
+from .aggregate import Missing, changes, codebook_labels, present_review, present_study, study_name
 from .citation import review_citations
 from .fields import study_fields
 from .load import load_bytes
@@ -54,6 +56,8 @@ def page_text(value) -> Markup:
     """
     if isinstance(value, Markup):
         return value
+    if isinstance(value, Missing):
+        return Markup(str(value))
     if value is None:
         return Markup(NOT_REPORTED)
     if isinstance(value, bool):
@@ -94,6 +98,16 @@ def front_matter_title(value) -> Markup:
     return Markup(json.dumps(text, ensure_ascii=True))
 
 
+_PERMALINK = re.compile(r"(?:[a-z0-9-]+/)*#[a-z0-9-]+")
+
+
+def permalink(value: str) -> Markup:
+    """A page path and anchor written by the templates (findings/#type-abstinence): printed as it is."""
+    if not _PERMALINK.fullmatch(str(value)):
+        raise ValueError(f"not a permalink: {value!r}")
+    return Markup(value)
+
+
 _RELATIVE_PATH = re.compile(r"(?:\.\./|\./)*(?:[a-z0-9-]+/)*")
 
 
@@ -126,6 +140,30 @@ def join_list(values) -> str | None:
     return ", ".join(str(v) for v in values)
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def long_date(value):
+    """2022-07-31 -> 31 July 2022 (anything else, such as a missing date, passes through unchanged)."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value)) if isinstance(value, str) or hasattr(value, "month") else None
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return value
+    return f"{int(match.group(3))} {_MONTHS[int(match.group(2)) - 1]} {match.group(1)}"
+
+
+def more_or_less(count) -> str:
+    """How n of N compares with half, in words: 'fewer than half', 'half', 'more than half', 'all'."""
+    if count.n == count.of:
+        return "all"
+    return "fewer than half" if 2 * count.n < count.of else "half" if 2 * count.n == count.of else "more than half"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 study', '2 studies': the number and the right form of the noun."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATE_DIR)),
@@ -140,8 +178,10 @@ def environment() -> Environment:
     )
     env.filters.update(doi_url=doi_url, safe_url=safe_url, join_list=join_list, front_matter_title=front_matter_title,
                        preformatted=preformatted, study_name=study_name,
-                       path=relative_path, html_block=html_block)
+                       path=relative_path, html_block=html_block, permalink=permalink)
     env.filters["num"] = svg_number  # chart coordinates: a number, never text
+    env.filters.update(plural=plural, long_date=long_date, more_or_less=more_or_less)
+    env.tests["missing"] = lambda value: value is None or isinstance(value, Missing)
     return env
 
 
@@ -164,7 +204,8 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
     """
     env = _env()
     labels = codebook_labels(review)
-    context = {"review": review, "studies": studies, "summary": summary, "labels": labels,
+    views = {s["id"]: present_study(s) for s in studies}  # nulls carry their reason (aggregate.Missing)
+    context = {"review": present_review(review), "studies": studies, "summary": summary, "labels": labels,
                "citations": review_citations(review, studies)}
     paged = len(studies) > PAGE_SIZE
     context["charts"] = build_charts(review, studies, summary, per_study=not paged)  # computed once
@@ -184,7 +225,7 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
         out = []
         for study in chunk:
             if study["id"] not in row_cache:
-                row_cache[study["id"]] = str(row_macro(study, labels, _BASE))
+                row_cache[study["id"]] = str(row_macro(views[study["id"]], labels, _BASE))
             out.append(Markup(row_cache[study["id"]].replace(f'href="{_BASE}', f'href="{base}')))
         return out
 
@@ -200,7 +241,7 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
     for study in studies:
         if not _SAFE_ID.fullmatch(str(study["id"])):  # validation refuses such ids; an id never becomes a path
             raise ValueError(f"study id {study['id']!r} cannot name a page")
-        pages[f"studies/{study['id']}.md"] = study_template.render(context, study=study)
+        pages[f"studies/{study['id']}.md"] = study_template.render(context, study=views[study["id"]])
     return pages
 
 
@@ -230,11 +271,12 @@ def study_listings(review: dict, studies: list[dict], summary: dict):
     for t in summary["by_type"]:
         mine = [s for s in studies if s["intervention"]["type"] == t["key"]]
         groups.append((f"studies/type/{t['key']}", "../../", f"{t['label']} studies",
-                       f"{t['definition']} {len(mine)} of the transcribed studies are of this type.", mine, t["key"]))
+                       f"{t['definition']} {plural(len(mine), 'transcribed study', 'transcribed studies')} "
+                       f"{'is' if len(mine) == 1 else 'are'} of this type.", mine, t["key"]))
     for o in summary["by_outcome"]:
         mine = [s for s in studies if any(x["domain"] == o["key"] for x in s["outcomes"] or [])]
         groups.append((f"studies/outcome/{o['key']}", "../../", f"Studies that measured {o['label'].lower()}",
-                       f"{o['definition']} {len(mine)} of the transcribed studies measured it.", mine, None))
+                       f"{o['definition']} {plural(len(mine), 'transcribed study', 'transcribed studies')} measured it.", mine, None))
     for folder, base, title, intro, members, type_key in groups:
         chunks = [members[i:i + PAGE_SIZE] for i in range(0, len(members), PAGE_SIZE)] or [[]]
         for number, chunk in enumerate(chunks, 1):
@@ -243,7 +285,7 @@ def study_listings(review: dict, studies: list[dict], summary: dict):
             def page_url(n, number=number):
                 return f"{n}/" if number == 1 else f"../{n}/"
             first = (number - 1) * PAGE_SIZE + 1
-            caption = (f"{title}: {len(members)} studies" if len(chunks) == 1 else
+            caption = (f"{title}: {plural(len(members), 'study', 'studies')}" if len(chunks) == 1 else
                        f"{title}: studies {first} to {first + len(chunk) - 1} of {len(members)}")
             listing = {
                 "title": title if number == 1 else f"{title}, page {number}",
@@ -259,40 +301,71 @@ def study_listings(review: dict, studies: list[dict], summary: dict):
 CARDS_PER_STUDY_LIMIT = PAGE_SIZE
 
 
-def page_info(review: dict, studies: list[dict], summary: dict) -> dict[str, dict]:
-    """For each generated page: a plain-text description, and the key figure its social card shows."""
+def card_source(review: dict, site_url: str | None = None) -> str:
+    """Where a card's figure comes from: the review, its journal and year, and this site's address (the
+    caption puts cards.SOURCE_SEP before it)."""
+    c = review["citation"]
+    families = [a["family"] for a in c["authors"]]
+    who = families[0] if len(families) == 1 else (
+        f"{families[0]} and {families[1]}" if len(families) == 2 else f"{families[0]} et al")
+    site_url = os.environ.get("SITE_URL", "") if site_url is None else site_url
+    where = urlsplit(site_url)
+    address = (where.netloc + where.path).rstrip("/") if where.netloc else ""
+    return (f"{who}, {c.get('journal_abbrev') or c['journal']} {c['year']}"
+            + (f"; {address}" if address else "") + ".")
+
+
+def page_info(review: dict, studies: list[dict], summary: dict, site_url: str | None = None) -> dict[str, dict]:
+    """For each generated page: a plain-text description, and the key figure its social card shows.
+
+    Every card follows one rule: its figure is a count the review reports (never a missing value
+    and never an interval), its caption says so in a sentence, adds the quality caveat when the
+    review gives one, and ends with the source (see cards.SOURCE).
+    """
     labels = codebook_labels(review)
+    words = review["site"]
     fav = summary["favourable"]
+    verb = fav["label"].lower()
     overall = summary["overall"][0]["reported"]
     included, transcribed = summary["included"], summary["transcribed"].n
-    headline = (f"{overall.n} of {overall.of} studies were classed as {fav['label'].lower()}" if overall else None)
+    outcome = words.get("outcome") or "the outcome"
+    headline = (f"The review reports that {outcome} {verb} in {overall.n} of the {overall.of} studies." if overall else "")
     question = review["methods"]["question"]
     rated = [q for q in summary["quality"] if q["reported"]]
     top_rating = max(rated, key=lambda q: q["reported"].n) if rated else None
-    quality = (f"{top_rating['reported'].n} of {top_rating['reported'].of} studies were rated "
+    quality = (f"The review rated {top_rating['reported'].n} of the {top_rating['reported'].of} studies "
                f"{top_rating['label'].lower()} quality." if top_rating else "")
+    source = card_source(review, site_url)
+    kind = words.get("study_kind") or "studies"
+
+    def card(count, sentence):
+        """(figure, caption) for a count the review reports, or None when the review's figure is missing."""
+        if not count:
+            return None
+        return f"{count.n} of {count.of}", " ".join(p for p in (sentence, quality) if p) + SOURCE_SEP + source
+
     info = {
         "index.md": {
             "title": question,
-            "description": f"A plain-language summary of a systematic review of {included} studies: {question} "
-                           + (f"{headline}. " if headline else "") + quality,
-            "card": (f"{overall.n}/{overall.of} ({overall.percent}%)", f"of studies were classed as {fav['label'].lower()}"
-                     f" (95% CI {overall.interval[0]}–{overall.interval[1]}%)") if overall else None,
+            "description": f"A plain-language summary of a systematic review of {included} {kind}. {question} "
+                           + " ".join(p for p in (headline, quality) if p),
+            "card": card(overall, f"studies found that {outcome} {verb}, the review reports."),
         },
         "findings.md": {
             "title": "Findings",
-            "description": "The review's counts by type of intervention and by outcome, with 95% confidence intervals, "
-                           f"beside what the {transcribed} transcribed study files show.",
+            "description": "What the review reports by type of intervention and by outcome, beside what the "
+                           f"{plural(transcribed, 'study file')} here show. Intervals are calculated by this site.",
             "card": None,
         },
         "press.md": {
             "title": "For journalists",
-            "description": "Key findings with permanent links, the caveats to keep with them, and the citation and DOI.",
+            "description": "Key findings in sentences you can quote, each with its permanent link, the caveats to keep "
+                           "with them, and the citation and DOI.",
             "card": None,
         },
         "studies/index.md": {
             "title": "Studies",
-            "description": f"All {transcribed} transcribed included studies of the review ({transcribed} of {included}) "
+            "description": f"The {transcribed} of the review's {included} included studies transcribed so far, "
                            "in one table, with a page for each.",
             "card": None,
         },
@@ -309,12 +382,12 @@ def page_info(review: dict, studies: list[dict], summary: dict) -> dict[str, dic
                           "description": "How to add or correct a study by pull request, with the field reference "
                                          "generated from the schema."},
     }
-    best = [t for t in summary["by_type"] if t["reported_favourable"]]
+    best = [t for t in summary["by_type"] if t["reported_favourable"] and t["reported_favourable"].of]
     if best:
         top = max(best, key=lambda t: t["reported_favourable"].n / t["reported_favourable"].of)
-        c = top["reported_favourable"]
-        info["findings.md"]["card"] = (f"{c.n}/{c.of} ({c.percent}%)",
-                                       f"{top['label']} studies classed as {fav['label'].lower()}")
+        info["findings.md"]["card"] = card(top["reported_favourable"],
+                                           f"studies of {top['label'].lower()} interventions found that {outcome} "
+                                           f"{verb}, the review reports.")
     info["press.md"]["card"] = info["index.md"]["card"]
     for path, listing in study_listings(review, studies, summary):
         if path != "studies/index.md":
@@ -324,22 +397,26 @@ def page_info(review: dict, studies: list[dict], summary: dict) -> dict[str, dic
         page["card_file"] = key.removesuffix(".md").removesuffix("/index")
     by_type = {t["key"]: t for t in summary["by_type"]}
     for study in studies:
-        effect = labels["effects"][study["overall_effect"]]["label"] if study["overall_effect"] else "not reported"
-        kind = labels["intervention_types"][study["intervention"]["type"]]["label"]
+        effect = labels["effects"][study["overall_effect"]]["label"] if study["overall_effect"] else None
+        kind_label = labels["intervention_types"][study["intervention"]["type"]]["label"]
         size = study["sample"]["size"]
+        verdict = (f"The review classed it as {effect.lower()}." if effect
+                   else "The review's classification of it is not yet transcribed.")
         page = {
             "title": study_name(study),
-            "description": f"{study_name(study)}: {study['citation']['title']}. {kind} study, one of the {included} "
-                           f"in the review; the review's classification: {effect.lower()}.",
-            "card": (effect, "The review's overall classification. " + f"{kind} study"
-                     + (f", {size:,} participants." if size else ".")),
+            "description": f"{study_name(study)}: {study['citation']['title']}. A study of {kind_label.lower()} "
+                           "interventions" + (f" with {size:,} participants" if size else "")
+                           + f", one of the {included} in the review. {verdict}",
+            "card": (effect, " ".join(p for p in (
+                f"is the review's classification of this study of {kind_label.lower()} interventions"
+                + (f" ({size:,} participants)" if size else "") + f", one of {included}.", quality) if p)
+                + SOURCE_SEP + source) if effect else None,
             "card_file": f"studies/{study['id']}",
         }
         if len(studies) > CARDS_PER_STUDY_LIMIT:  # one card per intervention type instead of one per study
             group = by_type[study["intervention"]["type"]]
-            c = group["reported_favourable"]
-            page["card_title"] = f"{kind} studies"
-            page["card"] = (f"{c.n}/{c.of} ({c.percent}%)", f"classed as {fav['label'].lower()}") if c else None
+            page["card_title"] = f"{kind_label} studies"
+            page["card"] = card(group["reported_favourable"], f"studies of this type found that {outcome} {verb}, the review reports.")
             page["card_file"] = f"types/{group['key']}"
         info[f"studies/{study['id']}.md"] = page
     return info

@@ -28,7 +28,8 @@ def test_wilson_zero_total_does_not_crash():
 
 
 def test_count_text_and_rounding():
-    assert str(Count(5, 6)) == "5/6 (83%, 95% CI 44-97%)"
+    assert str(Count(5, 6)) == "5/6 (83%; 95% CI 44-97%, calculated by this site)"
+    assert str(Count(22, 23, estimate=False)) == "22/23 (96%)"
     assert Count(1, 8).percent == 13  # half rounds up, as journals print it
     assert Count(3, 4).small and not Count(5, 6).small
 

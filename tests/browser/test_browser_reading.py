@@ -107,7 +107,8 @@ def test_wide_tables_scroll_in_their_own_box_on_a_phone(browser, site_url, path)
         for box in boxes:
             if box["wide"] > 360:
                 assert box["box"] is not None and box["box"] <= 360 and box["scrolls"], box
-        assert any(b["wide"] > 360 for b in boxes) or path != "/studies/", "the studies table should be wide"
+        if path == "/studies/":  # on a phone the studies table is a list of cards: nothing to scroll, nothing hidden
+            assert page.evaluate("document.getElementById('studies-table').offsetWidth") <= 360
         assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     finally:
         context.close()

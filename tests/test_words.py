@@ -1,0 +1,351 @@
+"""Every sentence says whose figure it is, in the right words (issue 13; issue 12 items 5 and 6).
+
+The made-up review (tests/fixtures/madeup-review) has its own quality tool (QUACK), subject, outcome
+and small-group setting, a `missing:` map with both reasons, and an effect class without a symbol:
+exact words are checked there. Checks on the real build hold for any valid data.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+from html import unescape
+from pathlib import Path
+
+import pytest
+import yaml
+
+from evidence_site.aggregate import (NOT_YET_TRANSCRIBED, REVIEW_FIELDS, Count, Missing, codebook_labels,
+                                     present_review, present_study)
+from evidence_site.build import build, prepare
+from evidence_site.render import _env, page_info, render_pages
+
+from conftest import ROOT, copy_project
+
+MADEUP = Path(__file__).resolve().parent / "fixtures" / "madeup-review"
+# Words of the real review that must never be written into a template: the made-up review's pages
+# must not contain any of them.
+SITE_NAME = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\n", 3)[2])["site_name"]
+REAL_WORDS = ["EPHPP", "social media", "experimental studies", "well-being improved", "fewer than 5 ", "in adults"]
+
+
+def text_of(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    return re.sub(r"\( ", "(", re.sub(r" ([.,;:)])", r"\1", text))
+
+
+@pytest.fixture(scope="module")
+def madeup():
+    return prepare(MADEUP)
+
+
+@pytest.fixture(scope="module")
+def madeup_pages(madeup):
+    return render_pages(madeup.review, madeup.studies, madeup.summary)
+
+
+@pytest.fixture(scope="module")
+def madeup_site(tmp_path_factory) -> Path:
+    """The made-up review built with the real MkDocs build (strict)."""
+    root = copy_project(tmp_path_factory.mktemp("madeup") / "project", studies=False)
+    shutil.copy2(MADEUP / "review.yml", root / "review.yml")
+    for study in (MADEUP / "studies").glob("*.yml"):
+        shutil.copy2(study, root / "studies" / study.name)
+    (root / "published-urls.txt").write_text("/\n/findings/\n/press/\n", encoding="utf-8")
+    return build(root, root / "site")
+
+
+# --- 12.5: review-specific words come from review.yml ------------------------------------------------
+
+def test_madeup_pages_golden(madeup_pages, golden):
+    for name in ("index.md", "findings.md", "press.md", "limitations.md", "methods.md", "studies/index.md"):
+        golden(f"pages/{name.replace('/', '-')}", madeup_pages[name])
+
+
+def test_madeup_review_words_on_every_page(madeup_site):
+    pages = sorted(madeup_site.rglob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        if path.name == "404.html":
+            continue
+        url = "/" + path.relative_to(madeup_site).parent.as_posix()
+        if url.startswith("/contribute") or url == "/.":  # contribute documents the real schema's words
+            continue
+        # the site name comes from mkdocs.yml (the engine's config), not from a template
+        text = text_of(path.read_text(encoding="utf-8")).replace(SITE_NAME, "")
+        for word in REAL_WORDS:
+            at = text.find(word)
+            assert at < 0, f"{url}: '{word}' is the real review's word, written into a template: {text[at - 80:at + 40]!r}"
+    for url in ("", "findings", "press"):
+        text = text_of((madeup_site / url / "index.html").read_text(encoding="utf-8"))
+        assert "made-up calm" in text and "made-up habit programmes" in text or url == "findings", url
+    for url in ("limitations", "methods", "studies", "studies/alpha-2020"):
+        assert "QUACK" in text_of((madeup_site / url / "index.html").read_text(encoding="utf-8")), url
+    home = text_of((madeup_site / "index.html").read_text(encoding="utf-8"))
+    assert "The review rated 3 of the 4 studies weak quality on the QUACK tool." in home
+    assert "systematic review of 4 made-up trials" in home
+
+
+def test_small_group_threshold_comes_from_review_yml(madeup):
+    assert madeup.summary["small_group_below"] == 3
+    html = _env().from_string('{% import "_macros.md.j2" as m %}{{ m.count(c) }}').render(
+        c=madeup.summary["by_type"][0]["reported_favourable"])
+    assert "fewer than 3 studies: read with care" in html
+
+
+# --- 12.6: one symbol fallback ----------------------------------------------------------------------
+
+def test_effect_without_symbol_prints_its_first_letter(madeup, madeup_pages):
+    labels = codebook_labels(madeup.review)
+    assert labels["effects"]["no-effect"]["symbol"] == "N"
+    badge = _env().from_string('{% import "_macros.md.j2" as m %}{{ m.effect("no-effect", labels) }}').render(
+        labels=labels)
+    assert '<span class="effect__symbol" aria-hidden="true">N</span> No effect' in badge
+    for page in madeup_pages.values():
+        assert 'aria-hidden="true">not reported<' not in page
+
+
+def test_study_template_has_no_dead_guards():
+    text = (ROOT / "evidence_site" / "templates" / "study.md.j2").read_text(encoding="utf-8")
+    assert "is defined" not in text
+
+
+# --- 13.2: missing values carry their reason -----------------------------------------------------
+
+def test_missing_reasons_come_from_the_data(madeup, madeup_pages):
+    view = present_review(madeup.review)
+    assert str(view["reported"]["by_outcome"]["anxiety"]) == "not yet transcribed"
+    assert view["citation"]["license"] is None  # a null with no reason stays null: "not reported"
+    assert not Missing(NOT_YET_TRANSCRIBED)  # false in tests, like null
+    findings = text_of(madeup_pages["findings.md"])
+    assert "The review's count for anxiety is not yet transcribed." in findings
+    assert "The review's count for loneliness is not reported." in findings  # null, no reason given
+    from evidence_site.charts import prisma
+
+    stages = {s["key"]: str(s["value"]) for s in prisma(madeup.review)["stages"]}
+    assert stages["records_screened"] == "not reported" and stages["records_identified"] == "100"
+    assert "Records screened by title and abstract: not reported" in madeup_pages["methods.md"]
+
+
+def test_review_data_in_study_files_is_not_yet_transcribed():
+    study = {"overall_effect": None, "review_finding": None, "outcomes": None, "country": None,
+             "quality": {"global": None, "components": None}, "sample": {"size": None}}
+    view = present_study(study)
+    for path in ("overall_effect", "review_finding", "outcomes"):
+        assert str(view[path]) == "not yet transcribed", path
+    assert str(view["quality"]["global"]) == "not yet transcribed"
+    assert view["country"] is None and view["sample"]["size"] is None  # the primary study's own: not reported
+    assert {"overall_effect", "quality.global", "outcomes[].effect"} <= set(REVIEW_FIELDS)
+
+
+def _nulls(value, path=""):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nulls(item, f"{path}.{key}" if path else key)
+    elif value is None:
+        yield path
+
+
+def test_real_site_never_says_not_reported_for_what_the_review_gives(built_site):
+    """A review value listed as not yet transcribed never shows as 'not reported', on any page about the
+    review; and on study pages, the review's own data never shows as 'not reported'."""
+    review = yaml.safe_load((ROOT / "review.yml").read_text(encoding="utf-8"))
+    reasons = review.get("missing") or {}
+    unexplained = [p for p in _nulls({k: review[k] for k in ("citation", "methods", "prisma", "reported")})
+                   if reasons.get(p, "not-reported") == "not-reported"]
+    for url in ("", "press", "limitations", "citation"):
+        text = text_of((built_site / url / "index.html").read_text(encoding="utf-8"))
+        if not unexplained:
+            assert "not reported" not in text.lower(), url
+    methods = text_of((built_site / "methods" / "index.html").read_text(encoding="utf-8"))
+    body = methods.split("does not give.", 1)[-1]
+    assert ("not reported" in body) == bool(unexplained)
+    review_labels = ("Review's overall classification", "Review's main finding", "global rating")
+    for study in (ROOT / "studies").glob("*.yml"):
+        html = (built_site / "studies" / study.stem / "index.html").read_text(encoding="utf-8")
+        for dt, dd in re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", html, re.S):
+            if any(label in unescape(dt) for label in review_labels):
+                assert "not reported" not in dd, f"{study.stem}: {dt} says not reported"
+
+
+# --- 13.1: provenance; intervals are this site's, and only on estimates --------------------------------
+
+def test_every_interval_is_labelled_as_calculated_here(built_site):
+    for path in built_site.rglob("*.html"):
+        text = text_of(path.read_text(encoding="utf-8"))
+        for match in re.finditer(r"95% (?:CI|interval) \d+–\d+%", text):
+            after = text[match.end():match.end() + 60]
+            before = text[max(0, match.start() - 80):match.start()]
+            assert "calculated by this site" in after or "Calculated by this site" in before, \
+                f"{path}: {text[match.start() - 60:match.end() + 60]!r}"
+        assert "review's own, with its 95%" not in text
+    for path in (built_site / "data").iterdir():
+        assert "95% CI" not in path.read_text(encoding="utf-8"), path  # downloads hold counts only
+
+
+def test_plain_facts_about_the_included_studies_have_no_interval(built_site):
+    summary = prepare(ROOT).summary
+    facts = [q["reported"] for q in summary["quality"] if q["reported"]] + [summary["students"]]
+    for url in ("", "limitations", "findings", "press"):
+        text = text_of((built_site / url / "index.html").read_text(encoding="utf-8"))
+        for c in filter(None, facts):
+            assert f"{c.n}/{c.of} ({c.percent}%;" not in text, url
+    assert all(c.interval is None for c in filter(None, facts))
+    for t in summary["by_type"]:
+        assert t["transcribed_share"] is None or t["transcribed_share"].interval is None  # a tally of files
+
+
+def test_cards_name_their_source_and_follow_one_rule():
+    site = prepare(ROOT)
+    info = page_info(site.review, site.studies, site.summary, "https://evidence.example.org/review/")
+    c = site.review["citation"]
+    cards = {path: page["card"] for path, page in info.items() if page["card"]}
+    assert cards
+    for path, (figure, caption) in cards.items():
+        assert figure and "not reported" not in figure and "not yet transcribed" not in figure, path
+        assert caption.count("Source:") == 1 and caption.endswith(
+            f"{c['journal_abbrev'] or c['journal']} {c['year']}; evidence.example.org/review."), path
+        assert "CI" not in caption and "%" not in figure, path  # no interval on a card, so none unlabelled
+        assert "review" in caption, path  # whose figure it is
+    for study in site.studies:
+        if study["overall_effect"] is None:  # no card is built from a missing value
+            assert info[f"studies/{study['id']}.md"]["card"] is None
+            assert "not yet transcribed" in info[f"studies/{study['id']}.md"]["description"]
+
+
+def test_madeup_cards_give_exact_sentences(madeup):
+    info = page_info(madeup.review, madeup.studies, madeup.summary, "")
+    figure, caption = info["index.md"]["card"]
+    assert figure == "2 of 4"
+    assert caption == ("studies found that made-up calm improved, the review reports. The review rated 3 of the 4 "
+                       "studies weak quality. Source: Fixture, Journal of Test Fixtures 2024.")
+    figure, caption = info["studies/alpha-2020.md"]["card"]
+    assert (figure, caption.split(" Source:")[0]) == (
+        "Improved", "is the review's classification of this study of therapy-based interventions (10 participants), "
+                    "one of 4. The review rated 3 of the 4 studies weak quality.")
+
+
+# --- 13.3 / 13.4: home page shape and quotable press sentences ---------------------------------------
+
+def test_home_page_has_the_plain_language_summary_headings(madeup_pages):
+    headings = re.findall(r"^## (.+?) \{#", madeup_pages["index.md"], re.M)
+    assert headings[:6] == ["Key messages", "What did the review want to find out?", "What did the review do?",
+                            "What did the review find?", "What are the limitations of the evidence?",
+                            "How up to date is this evidence?"]
+    home = text_of(madeup_pages["index.md"])
+    assert "Half of the studies found that made-up calm improved: 2 of 4, the review reports." in home
+    assert "The review's search ran up to 31 December 2023." in home
+
+
+def test_press_sentences_are_complete_and_carry_copy_targets(madeup_pages):
+    press = madeup_pages["press.md"]
+    quotes = [text_of(q) for q in re.findall(r'<p class="press-quote">(.*?)</p>', press, re.S)]
+    assert "In 1 of the 2 studies of therapy-based interventions, made-up calm improved." in quotes
+    assert "Depression improved in 1 of the 2 studies that measured it." in quotes
+    assert "The review's authors conclude, in our words: Made-up conclusion." in quotes
+    assert any(q.startswith("The review rated 3 of the 4 studies weak quality") for q in quotes)
+    assert all(q.endswith(".") and q[0].isupper() for q in quotes)
+    links = re.findall(r'data-copy-link="([^"]+)"', press)
+    assert len(links) == len(quotes) and "<button" not in press  # buttons come from copy.js only
+
+
+def test_press_permalinks_land_on_a_heading_or_sentence_that_says_whose_figure(built_site):
+    press = (built_site / "press" / "index.html").read_text(encoding="utf-8")
+    findings = (built_site / "findings" / "index.html").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'href="\.\./findings/#([a-z0-9-]+)"', press)) - {"intervals"}
+    assert anchors
+    for anchor in anchors:
+        match = re.search(rf'<(h2|h3|li)\b[^>]*id="{anchor}"', findings)
+        assert match, f"#{anchor} is not on a heading or a sentence"
+        assert "<tr" not in findings[match.start():match.start() + 300]
+        after = text_of(findings[match.start():match.start() + 1500])
+        assert "the review reports" in after or "The review reports" in after, anchor
+
+
+# --- 13.7 / 13.8: plurals, empty lists, the studies not yet transcribed --------------------------------
+
+def test_plurals_and_empty_listings(madeup_pages):
+    abstinence = madeup_pages["studies/type/abstinence/index.md"]
+    assert "No transcribed study is in this list yet." in abstinence and "<table" not in abstinence
+    anxiety = madeup_pages["studies/outcome/anxiety/index.md"]
+    assert "1 transcribed study measured it." in anxiety
+    assert re.search(r": 1 study\b", anxiety) and "1 studies" not in anxiety
+    for page in madeup_pages.values():
+        assert not re.search(r"\b1 (studies|study files)\b", text_of(page))
+
+
+def test_studies_page_lists_what_is_not_yet_transcribed():
+    site = prepare(ROOT)
+    page = text_of(render_pages(site.review, site.studies, site.summary)["studies/index.md"])
+    gaps = [t for t in site.summary["by_type"] if t["missing"]]
+    for t in gaps:
+        assert f"{t['missing']} stud" in page and t["label"].lower() in page
+    assert (f"Not yet transcribed ({sum(t['missing'] for t in gaps)} stud" in page) == bool(gaps)
+
+
+def test_madeup_legends_list_only_what_is_drawn(madeup):
+    from evidence_site.charts import build_charts
+
+    charts = build_charts(madeup.review, madeup.studies, madeup.summary)
+    legend = [item["label"] for item in charts["effect_direction"]["legend"]]
+    shown = {mk["key"] for g in charts["effect_direction"]["groups"] for r in g["rows"] for c in r["cells"]
+             for mk in c["marks"]}
+    assert ("the review's classification could not be read" in legend) == ("unknown" in shown)
+    rated = {s["quality"]["global"] for s in madeup.studies}
+    for item in charts["effect_direction"]["legend"]:
+        if item["kind"] == "quality":
+            assert item["rating"]["key"] in rated
+    # a type holding every study file has no plot of its own (it would repeat the overall one)
+    one_type = copy.deepcopy(madeup.studies)
+    for s in one_type:
+        s["intervention"]["type"] = "abstinence"
+    assert all(0 < t["transcribed"] < len(madeup.studies) for t in madeup.summary["by_type"]
+               if t["key"] in charts["effect_direction_by_type"])
+
+
+# --- 13.9: search shows a summary, not tables -------------------------------------------------------
+
+def test_search_index_holds_summaries_not_tables(built_site):
+    import json
+
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = {d["location"]: d for d in index["docs"]}
+    for location in ("", "findings/", "press/", "studies/"):
+        assert location in docs, location
+    for doc in index["docs"]:
+        assert "<table" not in doc["text"] and "<svg" not in doc["text"], doc["location"]
+    for study in (ROOT / "studies").glob("*.yml"):
+        texts = [d["text"] for loc, d in docs.items() if loc.startswith(f"studies/{study.stem}/")]
+        assert any("A study of" in t and "One of the" in t for t in texts), study.stem
+        assert not any("Outcomes measured" in t for t in texts), study.stem  # the tables stay out
+    for summary_page in ("", "findings/", "press/"):
+        texts = [d["text"] for loc, d in docs.items() if loc.split("#")[0] == summary_page]
+        assert any("search-summary" not in t and len(t) > 40 for t in texts), summary_page
+
+
+def test_count_text():
+    assert str(Count(5, 6)) == "5/6 (83%; 95% CI 44-97%, calculated by this site)"
+    assert str(Count(22, 23, estimate=False)) == "22/23 (96%)" and Count(22, 23, estimate=False).interval is None
+    assert Count(2, 4, small_below=3).small is False and Count(2, 2, small_below=3).small is True
+
+
+def test_every_review_schema_property_is_described():
+    import json
+
+    schema = json.loads((ROOT / "schema" / "review.schema.json").read_text(encoding="utf-8"))
+    missing = []
+
+    def walk(node, path):
+        for name, prop in (node.get("properties") or {}).items():
+            if not prop.get("description"):
+                missing.append(path + name)
+            walk(prop, f"{path}{name}.")
+            if isinstance(prop.get("items"), dict):
+                walk(prop["items"], f"{path}{name}[].")
+    walk(schema, "")
+    assert missing == []
+    site = schema["properties"]["site"]["properties"]
+    assert {"subject", "outcome", "study_kind", "population", "small_group_below"} <= set(site)
+    assert "missing" in schema["properties"]
