@@ -118,7 +118,7 @@ def test_contribute_page_shows_what_diff_prints(repo):
     printed = re.sub(r"main at [0-9a-f]{7}\.", "main at SHA.", diff(repo, "main")[1])
     site = prepare(ROOT)
     page = render_pages(site.review, site.studies, site.summary)["contribute.md"]
-    blocks = [html.unescape(block) for block in re.findall(r"<pre><code>(.*?)</code></pre>", page, re.S)]
+    blocks = [html.unescape(block) for block in re.findall(r"<pre><code[^>]*>(.*?)</code></pre>", page, re.S)]
     assert printed.rstrip("\n") in [re.sub(r"main at [0-9a-f]{7}\.", "main at SHA.", b) for b in blocks]
     assert "## What your change does to the evidence {#diff}" in page  # the anchor README points at
 

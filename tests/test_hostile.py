@@ -21,6 +21,7 @@ traceback as a maintainer's shell sees them; the kill tests below always use rea
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -41,8 +42,21 @@ HOSTILE = Path(__file__).resolve().parent / "hostile"
 CASES = sorted(p.name[: -len(".expect.yml")] for p in HOSTILE.glob("*.expect.yml"))
 DEFAULT_NAME = "hostile-2020.yml"
 TIME_LIMIT = 60  # seconds per command; a hostile file must stay cheap
-# The day the tests pretend it is (2026-11-26), so "a year in the future" means the same thing every year.
-TODAY_EPOCH = "1795651200"
+
+
+def pretend_today() -> datetime.date:
+    """The day the tests pretend it is: 2026-11-26, or the newest date in the real study files if
+    later (a maintainer's file dated today must not be "in the future" here). Cases about the
+    future write @NEXT_YEAR@, which becomes the year after this day."""
+    dates = [datetime.date(2026, 11, 26)]
+    for path in (HOSTILE.parent.parent / "studies").glob("*.yml"):
+        dates += [datetime.date.fromisoformat(d) for d in
+                  re.findall(r"^(?:added|updated): (\d{4}-\d\d-\d\d)\s*$", path.read_text(encoding="utf-8"), re.M)]
+    return max(dates)
+
+
+TODAY = pretend_today()
+TODAY_EPOCH = str(int(datetime.datetime.combine(TODAY, datetime.time(), datetime.timezone.utc).timestamp()))
 ACCEPTED_CHECK = "OK: review.yml and {n} study files are valid and consistent with the review's reported results.\n"
 PREVIOUS_SITE = {
     "index.html": b"<!doctype html><title>previous site</title><p>the last good build</p>\n",
@@ -69,6 +83,7 @@ def make_file(dest: Path, recipe: dict) -> None:
     else:
         text = recipe.get("text", "")
     text += recipe.get("then", "")
+    text = text.replace("@NEXT_YEAR@", str(TODAY.year + 1))
     data = text.encode(recipe.get("encoding", "utf-8"))
     if "pad_to" in recipe:  # a long YAML comment up to exactly pad_to bytes
         filler = recipe["pad_to"] - len(data) - 2

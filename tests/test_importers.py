@@ -176,7 +176,7 @@ def test_the_contribute_page_examples_are_what_the_tools_do(built_site, tmp_path
     from conftest import copy_project
 
     page = (built_site / "contribute" / "index.html").read_text(encoding="utf-8")
-    blocks = [html.unescape(re.sub(r"<[^>]+>", "", b)) for b in re.findall(r"<pre><code>(.*?)</code></pre>", page,
+    blocks = [html.unescape(re.sub(r"<[^>]+>", "", b)) for b in re.findall(r"<pre><code[^>]*>(.*?)</code></pre>", page,
                                                                              re.S)]
     ris = next(b for b in blocks if b.startswith("TY  - JOUR"))
     shown = next(b for b in blocks if b.startswith("citation:\n  authors:"))
