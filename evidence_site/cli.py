@@ -12,12 +12,13 @@ from pathlib import Path
 
 from .problems import InputError
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="build_site.py", description="Build the evidence-summary site from review.yml and studies/*.yml.")
-    parser.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this repository)")
+def main(argv: list[str] | None = None, root: Path | None = None) -> int:
+    """The `evidence-site` command (project folder: the current one) and build_site.py (its own folder)."""
+    parser = argparse.ArgumentParser(prog="build_site.py" if root else "evidence-site",
+                                     description="Build the evidence-summary site from review.yml and studies/*.yml.")
+    parser.add_argument("--root", type=Path, default=root or Path.cwd(),
+                        help="project folder (default: " + ("this repository)" if root else "the current folder)"))
     parser.add_argument("--verbose", action="store_true", help="show a full traceback for unexpected errors")
     verbose = argparse.ArgumentParser(add_help=False)  # so that `check --verbose` works too
     verbose.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,

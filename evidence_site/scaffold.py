@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .validate import _resolve, free_id, is_study_id, validator
 
-HEADER = "# yaml-language-server: $schema=../schema/study.schema.json\n"
+HEADER = "# yaml-language-server: $schema=../evidence_site/schema/study.schema.json\n"
 
 
 def study_id(first_author: str, year: str) -> str:

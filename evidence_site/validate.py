@@ -21,7 +21,7 @@ from . import PACKAGE_DIR
 from .load import Document
 from .problems import Problem, path_str
 
-SCHEMA_DIR = PACKAGE_DIR.parent / "schema"
+SCHEMA_DIR = PACKAGE_DIR / "schema"
 
 _TYPE_WORDS = {
     "string": "text",

@@ -74,7 +74,7 @@ def test_new_writes_a_commented_template_that_fails_check_until_filled(project):
     assert result.returncode == 0, result.stderr
     path = project / "studies" / "smith-2021.yml"
     text = path.read_text()
-    assert text.startswith("# yaml-language-server: $schema=../schema/study.schema.json\n")
+    assert text.startswith("# yaml-language-server: $schema=../evidence_site/schema/study.schema.json\n")
     assert "id: \"smith-2021\"" in text and "# Number of participants the study reports" in text
     check = run(project, "check")
     assert check.returncode == 1

@@ -168,7 +168,7 @@ UNSAFE_IDS = ["../evil-2020", "../../../../evil-2020", "/tmp/evil-2020", "evil/.
 
 @pytest.mark.parametrize("study_id", UNSAFE_IDS)
 def test_unsafe_ids_are_refused_by_the_schema(study_id):
-    schema = json.loads((ROOT / "schema" / "study.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "evidence_site" / "schema" / "study.schema.json").read_text(encoding="utf-8"))
     assert not Draft202012Validator(schema["properties"]["id"]).is_valid(study_id)
 
 
