@@ -155,7 +155,8 @@ def _run(args, root: Path) -> int:
             return 0
         from mkdocs.commands.serve import serve
 
-        pipeline.prepare(root)  # report data problems before the server starts
+        # Data problems do not stop the preview: they are printed here and shown on every page
+        # until the next good save replaces them with the site.
         logging.getLogger("mkdocs").setLevel(logging.INFO)  # show the address and each rebuild
         serve(str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
         return 0

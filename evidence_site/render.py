@@ -145,34 +145,25 @@ def environment() -> Environment:
     return env
 
 
-_ENV: Environment | None = None
-
-
-def _env() -> Environment:
-    global _ENV
-    if _ENV is None:
-        _ENV = environment()  # templates compile once per process
-    return _ENV
-
-
 def render_pages(review: dict, studies: list[dict], summary: dict, example_text: str = "",
-                 site_url: str = "") -> dict[str, str]:
+                 site_url: str = "", *, env: Environment | None = None, page_size: int = PAGE_SIZE) -> dict[str, str]:
     """Every generated page as {source path under docs/: Markdown text}.
 
     example_text is the text of one study file, shown as the worked example on /contribute/;
     site_url (the published address, if known) makes the press page's permalinks absolute.
+    env is the Jinja environment to reuse (the plugin keeps one, so templates compile once a build).
     """
-    env = _env()
+    env = env or environment()
     labels = codebook_labels(review)
     context = {"review": review, "studies": studies, "summary": summary, "labels": labels,
                "citations": review_citations(review, studies)}
-    paged = len(studies) > PAGE_SIZE
+    paged = len(studies) > page_size
     context["charts"] = build_charts(review, studies, summary, per_study=not paged)  # computed once
     context["paged"] = paged
     pages = {}
     context.update(site_url=site_url, report=reporter(review, site_url),
                    check_example=check_example(example_text, review["codebook"], studies),
-                   changes=changes(studies)[:PAGE_SIZE], fields=study_fields(review["codebook"]),
+                   changes=changes(studies)[:page_size], fields=study_fields(review["codebook"]),
                    example=studies[0] if studies else None, example_text=example_text)
     for name in ("index", "findings", "press", "limitations", "methods", "citation", "whats-new", "contribute"):
         pages[f"{name}.md"] = env.get_template(f"{name}.md.j2").render(context)
@@ -188,7 +179,7 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
             out.append(Markup(row_cache[study["id"]].replace(f'href="{_BASE}', f'href="{base}')))
         return out
 
-    for path, listing in study_listings(review, studies, summary):
+    for path, listing in study_listings(review, studies, summary, page_size):
         listing["rows"] = rows(listing["studies"], listing["base"])
         if path == "studies/index.md":
             pages[path] = env.get_template("studies.md.j2").render(context, listing=listing)
@@ -222,10 +213,10 @@ def _pagination(label: str, current: int, total: int, first_url: str, page_url) 
             "next": None if current == total else page_url(current + 1)}
 
 
-def study_listings(review: dict, studies: list[dict], summary: dict):
+def study_listings(review: dict, studies: list[dict], summary: dict, page_size: int = PAGE_SIZE):
     """(source path, listing) for /studies/ and the per-type and per-outcome lists, each split into
-    pages of PAGE_SIZE rows, so no page grows with the number of studies."""
-    paged = len(studies) > PAGE_SIZE
+    pages of page_size rows, so no page grows with the number of studies."""
+    paged = len(studies) > page_size
     groups = [("studies", "", "Studies", "All transcribed studies.", studies, None)]
     for t in summary["by_type"]:
         mine = [s for s in studies if s["intervention"]["type"] == t["key"]]
@@ -236,13 +227,13 @@ def study_listings(review: dict, studies: list[dict], summary: dict):
         groups.append((f"studies/outcome/{o['key']}", "../../", f"Studies that measured {o['label'].lower()}",
                        f"{o['definition']} {len(mine)} of the transcribed studies measured it.", mine, None))
     for folder, base, title, intro, members, type_key in groups:
-        chunks = [members[i:i + PAGE_SIZE] for i in range(0, len(members), PAGE_SIZE)] or [[]]
+        chunks = [members[i:i + page_size] for i in range(0, len(members), page_size)] or [[]]
         for number, chunk in enumerate(chunks, 1):
             page_base = base if number == 1 else base + "../"
             first_url = "./" if number == 1 else "../"
             def page_url(n, number=number):
                 return f"{n}/" if number == 1 else f"../{n}/"
-            first = (number - 1) * PAGE_SIZE + 1
+            first = (number - 1) * page_size + 1
             caption = (f"{title}: {len(members)} studies" if len(chunks) == 1 else
                        f"{title}: studies {first} to {first + len(chunk) - 1} of {len(members)}")
             listing = {

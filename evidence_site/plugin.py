@@ -1,0 +1,173 @@
+"""The MkDocs plugin: generate the site's pages, downloads, feed and social cards in memory from
+the review and study files, and give each page its head metadata and Content-Security-Policy.
+
+Listed under `plugins:` in mkdocs.yml (found by its entry point, `evidence-site`), so
+`mkdocs build`, `mkdocs serve` and `build_site.py` build the same site. Nothing is written into
+docs/. The plugin instance owns everything a build needs; nothing is kept in a module.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, InclusionLevel
+
+from . import metadata, urls
+from .build import Site, prepare
+from .cards import card
+from .csp import csp_policy
+from .export import downloads
+from .feed import atom
+from .problems import InputError
+from .render import HTML_BLOCK_END, HTML_BLOCK_START, PAGE_SIZE, environment, page_info, preformatted, render_pages
+
+log = get_plugin_logger(__name__)
+
+_HTML_BLOCK = re.compile(re.escape(HTML_BLOCK_START) + r"\n(.*?)\n" + re.escape(HTML_BLOCK_END), re.S)
+
+
+class EvidenceConfig(base.Config):
+    review = c.Type(str, default="review.yml")
+    """The review file, relative to mkdocs.yml."""
+    studies = c.Type(str, default="studies")
+    """The folder of study files, relative to mkdocs.yml."""
+    published_urls = c.Type(str, default=urls.PUBLISHED)
+    """Every published address; a build fails if one stops resolving."""
+    page_size = c.Type(int, default=PAGE_SIZE)
+    """Rows in one study table or per-study figure; past this, lists are paged."""
+
+
+def card_path(page: dict) -> str:
+    return f"assets/cards/{page['card_file']}.png"
+
+
+class EvidencePlugin(BasePlugin[EvidenceConfig]):
+    def __init__(self) -> None:
+        self.prepared: Site | None = None  # a Site build_site.py already checked, used by the next build
+        self.site: Site | None = None
+        self.info: dict[str, dict] = {}  # page facts by source path
+        self.blocks: dict[str, list[str]] = {}  # finished HTML kept out of the Markdown parser, by page
+        self.cards: dict[tuple, bytes] = {}  # drawn cards by content, so `serve` redraws only what changed
+        self.pages: set[str] = set()  # the pages of the last good build (serve shows problems on each)
+        self.dropped: list = []  # published addresses the last build no longer serves
+        self.handed = False  # whether this build's Site came from build_site.py
+        self.serving = False
+        self.env = None
+
+    def on_startup(self, *, command, dirty) -> None:  # defining it keeps one instance across serve's rebuilds
+        self.serving = command == "serve"
+
+    def on_env(self, env, config, files):
+        env.filters["csp_policy"] = csp_policy  # overrides/main.html computes each page's policy
+        return env
+
+    @event_priority(100)  # before plugins such as redirects, which need to see the generated pages
+    def on_files(self, files, config):
+        root = Path(config.config_file_path).resolve().parent
+        site, self.prepared = self.prepared, None
+        self.handed = site is not None
+        try:
+            site = site or prepare(root, self.config.review, self.config.studies)
+        except InputError as error:
+            if not self.serving:
+                raise PluginError(f"the study data has problems:\n{error}") from None
+            return self._problem_pages(files, config, error)
+        self.site, self.env = site, self.env or environment()
+        self.info = page_info(site.review, site.studies, site.summary)
+        example = root / self.config.studies / f"{site.studies[0]['id']}.yml" if site.studies else None
+        example_text = example.read_text(encoding="utf-8") if example else ""
+        pages = render_pages(site.review, site.studies, site.summary, example_text, config.site_url or "",
+                             env=self.env, page_size=self.config.page_size)
+        nav_pages = {item for entry in config.nav or [] for item in entry.values()}
+        for path, content in pages.items():
+            _add(files, config, path, content, path in nav_pages)
+        self.pages = set(pages)
+        _add(files, config, "feed.xml", atom(site.review, site.studies, config.site_url or "/"))
+        for path, content in downloads(site.review, site.studies).items():
+            _add(files, config, path, content)
+        drawn = set()
+        for page in self.info.values():
+            if page["card"] and card_path(page) not in drawn:
+                drawn.add(card_path(page))
+                figure, caption = page["card"]
+                text = (site.review["site"]["title"], page.get("card_title", page["title"]), figure, caption)
+                if text not in self.cards:
+                    self.cards[text] = card(*text)
+                _add(files, config, card_path(page), self.cards[text])
+        return files
+
+    def _problem_pages(self, files, config, error: InputError):
+        """While serving: every page shows the problems the terminal shows, until the next good save."""
+        for line in str(error).splitlines():
+            log.info(line)
+        self.site, self.info = None, {}
+        text = ("# The study data has problems\n\nFix them and save: this page is replaced by the site.\n\n"
+                f'<pre class="problems">{preformatted(str(error))}</pre>\n')
+        nav_pages = {item for entry in config.nav or [] for item in entry.values()}
+        for path in sorted(self.pages | nav_pages):
+            _add(files, config, path, text, path in nav_pages)
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        page_data = self.info.get(page.file.src_uri)
+        if page_data:  # Material prints page.meta.description without escaping it
+            page.meta["description"] = metadata.escaped(page_data["description"])
+        # Large finished HTML blocks skip the Markdown parser (slow on raw HTML) and return afterwards.
+        blocks = self.blocks[page.file.src_uri] = []
+
+        def stash(match):
+            blocks.append(match.group(1))
+            return f"\n\nESHTMLBLOCK{len(blocks) - 1}\n\n"
+
+        return _HTML_BLOCK.sub(stash, markdown)
+
+    def on_page_content(self, html, page, config, files):
+        for number, block in enumerate(self.blocks.pop(page.file.src_uri, [])):
+            html = html.replace(f"<p>ESHTMLBLOCK{number}</p>", block, 1)
+        return html
+
+    def on_post_page(self, output, page, config):
+        site, page_data = self.site, self.info.get(page.file.src_uri)
+        if site is None or page_data is None:
+            return output
+        base = config.site_url or ""
+        image = f"{base}{card_path(page_data)}" if page_data["card"] and base else None
+        review = site.review
+        json_ld, highwire = [], []
+        if page.file.src_uri in metadata.HIGHWIRE_PAGES:
+            highwire = metadata.highwire(review)
+            json_ld.append(metadata.scholarly_article(review))
+        if page.file.src_uri in ("studies/index.md", "citation.md"):
+            json_ld.append(metadata.dataset(review, site.studies, base))
+        head = metadata.head_tags(
+            site_name=config.site_name, title=page_data["title"], description=page_data["description"],
+            url=page.canonical_url, image=image, image_alt=f"{page_data['title']}: "
+            + (" ".join(page_data["card"]) if page_data["card"] else ""),
+            og_type="article" if page.file.src_uri.startswith("studies/") else "website",
+            highwire_tags=highwire, json_ld=json_ld, feed=f"{base}feed.xml" if base else None)
+        return output.replace("</head>", head + "</head>", 1)
+
+    @event_priority(-100)  # after plugins such as redirects, which write their pages here
+    def on_post_build(self, config):
+        self.dropped = []
+        if self.site is None or self.serving:
+            return
+        root = Path(config.config_file_path).resolve().parent
+        self.dropped = urls.broken(Path(config.site_dir), urls.read_published(root / self.config.published_urls))
+        if self.dropped and not self.handed:  # build_site.py reports them itself, as its own problem lines
+            raise PluginError(f"published addresses no longer resolve:\n{InputError(self.dropped)}")
+
+
+def _add(files, config, path: str, content, in_nav: bool = True) -> None:
+    existing = files.get_file_from_path(path)
+    if existing is not None:
+        files.remove(existing)
+    # Pages kept out of the navigation on purpose (study pages, paged lists) are marked so, which
+    # keeps MkDocs from listing each of them as "not included in the nav".
+    inclusion = InclusionLevel.UNDEFINED if in_nav or not path.endswith(".md") else InclusionLevel.NOT_IN_NAV
+    files.append(File.generated(config, path, content=content, inclusion=inclusion))
