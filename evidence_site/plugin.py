@@ -17,14 +17,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
-from . import metadata, urls
+from . import metadata, pages, urls
 from .build import Site, prepare
 from .cards import card
 from .csp import csp_policy
 from .export import downloads
 from .feed import atom
 from .problems import InputError
-from .render import HTML_BLOCK_END, HTML_BLOCK_START, PAGE_SIZE, environment, page_info, preformatted, render_pages
+from .render import HTML_BLOCK_END, HTML_BLOCK_START, PAGE_SIZE, environment, preformatted, render_pages
 
 log = get_plugin_logger(__name__)
 
@@ -58,9 +58,18 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.handed = False  # whether this build's Site came from build_site.py
         self.serving = False
         self.env = None
+        self.registry = pages.PAGES  # the site's pages, declared once (evidence_site/pages.py)
 
     def on_startup(self, *, command, dirty) -> None:  # defining it keeps one instance across serve's rebuilds
         self.serving = command == "serve"
+
+    def on_config(self, config):
+        # The navigation comes from the page registry; a nav in mkdocs.yml would be a second list to keep in step.
+        if config.nav and config.nav != pages.nav(self.registry):
+            raise PluginError("mkdocs.yml has a nav that differs from the page registry (evidence_site/pages.py); "
+                              "remove nav: from mkdocs.yml, the registry lists the pages")
+        config.nav = pages.nav(self.registry)
+        return config
 
     def on_env(self, env, config, files):
         env.filters["csp_policy"] = csp_policy  # overrides/main.html computes each page's policy
@@ -78,15 +87,14 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 raise PluginError(f"the study data has problems:\n{error}") from None
             return self._problem_pages(files, config, error)
         self.site, self.env = site, self.env or environment()
-        self.info = page_info(site.review, site.studies, site.summary)
+        self.info = pages.page_info(site.review, site.studies, site.summary, self.registry, self.config.page_size)
         example = root / self.config.studies / f"{site.studies[0]['id']}.yml" if site.studies else None
         example_text = example.read_text(encoding="utf-8") if example else ""
-        pages = render_pages(site.review, site.studies, site.summary, example_text, config.site_url or "",
-                             env=self.env, page_size=self.config.page_size)
-        nav_pages = {item for entry in config.nav or [] for item in entry.values()}
-        for path, content in pages.items():
-            _add(files, config, path, content, path in nav_pages)
-        self.pages = set(pages)
+        rendered = render_pages(site.review, site.studies, site.summary, example_text, config.site_url or "",
+                                env=self.env, page_size=self.config.page_size, registry=self.registry)
+        for path, content in rendered.items():
+            _add(files, config, path, content, self.info[path]["page"].nav is not None)
+        self.pages = set(rendered)
         _add(files, config, "feed.xml", atom(site.review, site.studies, config.site_url or "/"))
         for path, content in downloads(site.review, site.studies).items():
             _add(files, config, path, content)
@@ -108,7 +116,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.site, self.info = None, {}
         text = ("# The study data has problems\n\nFix them and save: this page is replaced by the site.\n\n"
                 f'<pre class="problems">{preformatted(str(error))}</pre>\n')
-        nav_pages = {item for entry in config.nav or [] for item in entry.values()}
+        nav_pages = {page.path for page in self.registry if page.nav}
         for path in sorted(self.pages | nav_pages):
             _add(files, config, path, text, path in nav_pages)
         return files
@@ -117,6 +125,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         page_data = self.info.get(page.file.src_uri)
         if page_data:  # Material prints page.meta.description without escaping it
             page.meta["description"] = metadata.escaped(page_data["description"])
+            if not page_data["page"].search:
+                page.meta["search"] = {"exclude": True}
         # Large finished HTML blocks skip the Markdown parser (slow on raw HTML) and return afterwards.
         blocks = self.blocks[page.file.src_uri] = []
 
@@ -137,18 +147,16 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             return output
         base = config.site_url or ""
         image = f"{base}{card_path(page_data)}" if page_data["card"] and base else None
-        review = site.review
-        json_ld, highwire = [], []
-        if page.file.src_uri in metadata.HIGHWIRE_PAGES:
-            highwire = metadata.highwire(review)
-            json_ld.append(metadata.scholarly_article(review))
-        if page.file.src_uri in ("studies/index.md", "citation.md"):
+        review, entry = site.review, page_data["page"]
+        highwire = metadata.highwire(review) if pages.HIGHWIRE in entry.structured else []
+        json_ld = [metadata.scholarly_article(review)] if pages.ARTICLE in entry.structured else []
+        if pages.DATASET in entry.structured:
             json_ld.append(metadata.dataset(review, site.studies, base))
         head = metadata.head_tags(
             site_name=config.site_name, title=page_data["title"], description=page_data["description"],
             url=page.canonical_url, image=image, image_alt=f"{page_data['title']}: "
             + (" ".join(page_data["card"]) if page_data["card"] else ""),
-            og_type="article" if page.file.src_uri.startswith("studies/") else "website",
+            og_type=entry.og_type,
             highwire_tags=highwire, json_ld=json_ld, feed=f"{base}feed.xml" if base else None)
         return output.replace("</head>", head + "</head>", 1)
 
@@ -158,7 +166,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         if self.site is None or self.serving:
             return
         root = Path(config.config_file_path).resolve().parent
-        self.dropped = urls.broken(Path(config.site_dir), urls.read_published(root / self.config.published_urls))
+        published = urls.read_published(root / self.config.published_urls)
+        self.dropped = (urls.broken(Path(config.site_dir), published)
+                        + pages.unlisted(published, self.registry, self.config.published_urls))
         if self.dropped and not self.handed:  # build_site.py reports them itself, as its own problem lines
             raise PluginError(f"published addresses no longer resolve:\n{InputError(self.dropped)}")
 

@@ -146,13 +146,18 @@ def environment() -> Environment:
 
 
 def render_pages(review: dict, studies: list[dict], summary: dict, example_text: str = "",
-                 site_url: str = "", *, env: Environment | None = None, page_size: int = PAGE_SIZE) -> dict[str, str]:
-    """Every generated page as {source path under docs/: Markdown text}.
+                 site_url: str = "", *, env: Environment | None = None, page_size: int = PAGE_SIZE,
+                 registry=None) -> dict[str, str]:
+    """Every generated page as {source path under docs/: Markdown text}: the registry's pages
+    (evidence_site/pages.py), the lists of studies and a page per study.
 
     example_text is the text of one study file, shown as the worked example on /contribute/;
     site_url (the published address, if known) makes the press page's permalinks absolute.
     env is the Jinja environment to reuse (the plugin keeps one, so templates compile once a build).
     """
+    from .pages import LISTING, PAGES, STUDY
+
+    registry = PAGES if registry is None else registry
     env = env or environment()
     labels = codebook_labels(review)
     context = {"review": review, "studies": studies, "summary": summary, "labels": labels,
@@ -165,8 +170,12 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
                    check_example=check_example(example_text, review["codebook"], studies),
                    changes=changes(studies)[:page_size], fields=study_fields(review["codebook"]),
                    example=studies[0] if studies else None, example_text=example_text)
-    for name in ("index", "findings", "press", "limitations", "methods", "citation", "whats-new", "contribute"):
-        pages[f"{name}.md"] = env.get_template(f"{name}.md.j2").render(context)
+    listings = list(study_listings(review, studies, summary, page_size))
+    listed = {path for path, _ in listings}
+    templates = {page.path: page.template for page in registry}
+    for page in registry:
+        if page.path not in listed:  # a registry page that is a list of studies is rendered with its listing
+            pages[page.path] = env.get_template(page.template).render(context)
     row_macro, row_cache = env.get_template("_macros.md.j2").module.study_row, {}
 
     def rows(chunk: list[dict], base: str) -> list[Markup]:
@@ -179,15 +188,15 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
             out.append(Markup(row_cache[study["id"]].replace(f'href="{_BASE}', f'href="{base}')))
         return out
 
-    for path, listing in study_listings(review, studies, summary, page_size):
+    for path, listing in listings:
         listing["rows"] = rows(listing["studies"], listing["base"])
-        if path == "studies/index.md":
-            pages[path] = env.get_template("studies.md.j2").render(context, listing=listing)
+        if path in templates:
+            pages[path] = env.get_template(templates[path]).render(context, listing=listing)
         else:
             plot = (effect_direction(review, listing["studies"], summary, listing["type_key"])
                     if listing["type_key"] and listing["studies"] else None)
-            pages[path] = env.get_template("study-list.md.j2").render(context, listing=listing, plot=plot)
-    study_template = env.get_template("study.md.j2")
+            pages[path] = env.get_template(LISTING.template).render(context, listing=listing, plot=plot)
+    study_template = env.get_template(STUDY.template)
     for study in studies:
         if not _SAFE_ID.fullmatch(str(study["id"])):  # validation refuses such ids; an id never becomes a path
             raise ValueError(f"study id {study['id']!r} cannot name a page")
@@ -243,94 +252,3 @@ def study_listings(review: dict, studies: list[dict], summary: dict, page_size: 
                 "type_key": type_key,
             }
             yield (f"{folder}/index.md" if number == 1 else f"{folder}/{number}.md"), listing
-
-
-# Drawing a social card takes about 25 ms. Past this many studies, study pages share one card per
-# intervention type, so a review of thousands of studies still builds in seconds.
-CARDS_PER_STUDY_LIMIT = PAGE_SIZE
-
-
-def page_info(review: dict, studies: list[dict], summary: dict) -> dict[str, dict]:
-    """For each generated page: a plain-text description, and the key figure its social card shows."""
-    labels = codebook_labels(review)
-    fav = summary["favourable"]
-    overall = summary["overall"][0]["reported"]
-    included, transcribed = summary["included"], summary["transcribed"].n
-    headline = (f"{overall.n} of {overall.of} studies were classed as {fav['label'].lower()}" if overall else None)
-    question = review["methods"]["question"]
-    rated = [q for q in summary["quality"] if q["reported"]]
-    top_rating = max(rated, key=lambda q: q["reported"].n) if rated else None
-    quality = (f"{top_rating['reported'].n} of {top_rating['reported'].of} studies were rated "
-               f"{top_rating['label'].lower()} quality." if top_rating else "")
-    info = {
-        "index.md": {
-            "title": question,
-            "description": f"A plain-language summary of a systematic review of {included} studies: {question} "
-                           + (f"{headline}. " if headline else "") + quality,
-            "card": (f"{overall.n}/{overall.of} ({overall.percent}%)", f"of studies were classed as {fav['label'].lower()}"
-                     f" (95% CI {overall.interval[0]}–{overall.interval[1]}%)") if overall else None,
-        },
-        "findings.md": {
-            "title": "Findings",
-            "description": "The review's counts by type of intervention and by outcome, with 95% confidence intervals, "
-                           f"beside what the {transcribed} transcribed study files show.",
-            "card": None,
-        },
-        "press.md": {
-            "title": "For journalists",
-            "description": "Key findings with permanent links, the caveats to keep with them, and the citation and DOI.",
-            "card": None,
-        },
-        "studies/index.md": {
-            "title": "Studies",
-            "description": f"All {transcribed} transcribed included studies of the review ({transcribed} of {included}) "
-                           "in one table, with a page for each.",
-            "card": None,
-        },
-        "limitations.md": {"title": "Limitations", "card": None,
-                           "description": "Why the review's results are uncertain: study quality, who took part, and "
-                                          "how complete this site's study data is."},
-        "methods.md": {"title": "Methods", "card": None,
-                       "description": "How the review searched for, selected and judged its studies."},
-        "citation.md": {"title": "Citation", "card": None,
-                        "description": "How to cite the review (Vancouver, APA, BibTeX, RIS) and this site's data."},
-        "whats-new.md": {"title": "What's new", "card": None,
-                         "description": "Studies added to or updated on this site, newest first, with an Atom feed."},
-        "contribute.md": {"title": "Add a study", "card": None,
-                          "description": "How to add or correct a study by pull request, with the field reference "
-                                         "generated from the schema."},
-    }
-    best = [t for t in summary["by_type"] if t["reported_favourable"]]
-    if best:
-        top = max(best, key=lambda t: t["reported_favourable"].n / t["reported_favourable"].of)
-        c = top["reported_favourable"]
-        info["findings.md"]["card"] = (f"{c.n}/{c.of} ({c.percent}%)",
-                                       f"{top['label']} studies classed as {fav['label'].lower()}")
-    info["press.md"]["card"] = info["index.md"]["card"]
-    for path, listing in study_listings(review, studies, summary):
-        if path != "studies/index.md":
-            info[path] = {"title": listing["title"], "card": None,
-                          "description": f"{listing['caption']}: a table of the transcribed studies, with a page for each."}
-    for key, page in info.items():
-        page["card_file"] = key.removesuffix(".md").removesuffix("/index")
-    by_type = {t["key"]: t for t in summary["by_type"]}
-    for study in studies:
-        effect = labels["effects"][study["overall_effect"]]["label"] if study["overall_effect"] else "not reported"
-        kind = labels["intervention_types"][study["intervention"]["type"]]["label"]
-        size = study["sample"]["size"]
-        page = {
-            "title": study_name(study),
-            "description": f"{study_name(study)}: {study['citation']['title']}. {kind} study, one of the {included} "
-                           f"in the review; the review's classification: {effect.lower()}.",
-            "card": (effect, "The review's overall classification. " + f"{kind} study"
-                     + (f", {size:,} participants." if size else ".")),
-            "card_file": f"studies/{study['id']}",
-        }
-        if len(studies) > CARDS_PER_STUDY_LIMIT:  # one card per intervention type instead of one per study
-            group = by_type[study["intervention"]["type"]]
-            c = group["reported_favourable"]
-            page["card_title"] = f"{kind} studies"
-            page["card"] = (f"{c.n}/{c.of} ({c.percent}%)", f"classed as {fav['label'].lower()}") if c else None
-            page["card_file"] = f"types/{group['key']}"
-        info[f"studies/{study['id']}.md"] = page
-    return info
