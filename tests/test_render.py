@@ -10,7 +10,9 @@ from markupsafe import Markup
 from evidence_site.aggregate import Count, codebook_labels
 from evidence_site.build import prepare
 from evidence_site.citation import review_citations
-from evidence_site.render import environment, doi_url, page_text, render_pages, safe_url
+from evidence_site.render import doi_url, environment, page_text, render_pages, safe_url
+
+ENV = environment()  # one Jinja environment for the module, as the plugin keeps one a build
 
 MADEUP = Path(__file__).resolve().parent / "fixtures" / "madeup-review"
 
