@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     commands.add_parser("check", parents=[verbose], help="check the data only: fast, for CI and pre-commit")
     commands.add_parser("urls", parents=[verbose], help="list the pages, downloads and finding anchors of the built site/ "
                                                         "(to add new ones to published-urls.txt)")
+    export = commands.add_parser("export", parents=[verbose], help="write the generated pages (Markdown with front "
+                                 "matter), downloads, cards, feed and assets into DIR, as plain files any engine can build")
+    export.add_argument("dir", type=Path)
     serve = commands.add_parser("serve", parents=[verbose], help="preview locally; rebuilds when a study file changes")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
     diff = commands.add_parser("diff", parents=[verbose], help="print, as Markdown, what the working tree changes in "
@@ -152,6 +155,16 @@ def _run(args, root: Path) -> int:
         if args.command == "build":
             site_dir = pipeline.build(root, args.site_dir)
             print(f"Built the site into {site_dir}")
+            return 0
+        if args.command == "export":
+            from .portable import export
+
+            try:
+                out = export(root, args.dir)
+            except FileExistsError as error:
+                print(f"Error: {error}", file=sys.stderr)
+                return 2
+            print(f"Exported the site's sources into {out}; build them with: mkdocs build -f {out / 'mkdocs.yml'}")
             return 0
         from mkdocs.commands.serve import serve
 

@@ -28,6 +28,7 @@ from .render import HTML_BLOCK_END, HTML_BLOCK_START, PAGE_SIZE, environment, pr
 
 log = get_plugin_logger(__name__)
 
+_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
 _HTML_BLOCK = re.compile(re.escape(HTML_BLOCK_START) + r"\n(.*?)\n" + re.escape(HTML_BLOCK_END), re.S)
 
 
@@ -59,6 +60,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.serving = False
         self.env = None
         self.registry = pages.PAGES  # the site's pages, declared once (evidence_site/pages.py)
+        self.export: dict | None = None  # set by build.export(): the generated files and page metadata, kept
 
     def on_startup(self, *, command, dirty) -> None:  # defining it keeps one instance across serve's rebuilds
         self.serving = command == "serve"
@@ -92,12 +94,12 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         example_text = example.read_text(encoding="utf-8") if example else ""
         rendered = render_pages(site.review, site.studies, site.summary, example_text, config.site_url or "",
                                 env=self.env, page_size=self.config.page_size, registry=self.registry)
-        for path, content in rendered.items():
-            _add(files, config, path, content, self.info[path]["page"].nav is not None)
+        generated = dict(rendered)
+        generated["feed.xml"] = atom(site.review, site.studies, config.site_url or "/")
+        generated.update(downloads(site.review, site.studies))
+        for path, content in generated.items():
+            _add(files, config, path, content, path not in self.info or self.info[path]["page"].nav is not None)
         self.pages = set(rendered)
-        _add(files, config, "feed.xml", atom(site.review, site.studies, config.site_url or "/"))
-        for path, content in downloads(site.review, site.studies).items():
-            _add(files, config, path, content)
         drawn = set()
         for page in self.info.values():
             if page["card"] and card_path(page) not in drawn:
@@ -107,6 +109,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 if text not in self.cards:
                     self.cards[text] = card(*text)
                 _add(files, config, card_path(page), self.cards[text])
+                generated[card_path(page)] = self.cards[text]
+        if self.export is not None:
+            self.export.update(files=generated, meta={})
         return files
 
     def _problem_pages(self, files, config, error: InputError):
@@ -127,6 +132,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             page.meta["description"] = metadata.escaped(page_data["description"])
             if not page_data["page"].search:
                 page.meta["search"] = {"exclude": True}
+            page.meta["head_tags"] = self.head_tags(page_data, page.canonical_url, config)
+            if self.export is not None:
+                self.export["meta"][page.file.src_uri] = {"title": page.title, **page.meta}
         # Large finished HTML blocks skip the Markdown parser (slow on raw HTML) and return afterwards.
         blocks = self.blocks[page.file.src_uri] = []
 
@@ -141,24 +149,33 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             html = html.replace(f"<p>ESHTMLBLOCK{number}</p>", block, 1)
         return html
 
-    def on_post_page(self, output, page, config):
-        site, page_data = self.site, self.info.get(page.file.src_uri)
-        if site is None or page_data is None:
-            return output
+    def head_tags(self, page_data: dict, url: str | None, config) -> str:
+        """The sharing and scholarly tags of a page's <head> (overrides/main.html prints them in extrahead)."""
         base = config.site_url or ""
         image = f"{base}{card_path(page_data)}" if page_data["card"] and base else None
-        review, entry = site.review, page_data["page"]
+        review, entry = self.site.review, page_data["page"]
         highwire = metadata.highwire(review) if pages.HIGHWIRE in entry.structured else []
         json_ld = [metadata.scholarly_article(review)] if pages.ARTICLE in entry.structured else []
         if pages.DATASET in entry.structured:
-            json_ld.append(metadata.dataset(review, site.studies, base))
-        head = metadata.head_tags(
+            json_ld.append(metadata.dataset(review, self.site.studies, base))
+        return metadata.head_tags(
             site_name=config.site_name, title=page_data["title"], description=page_data["description"],
-            url=page.canonical_url, image=image, image_alt=f"{page_data['title']}: "
+            url=url, image=image, image_alt=f"{page_data['title']}: "
             + (" ".join(page_data["card"]) if page_data["card"] else ""),
             og_type=entry.og_type,
             highwire_tags=highwire, json_ld=json_ld, feed=f"{base}feed.xml" if base else None)
-        return output.replace("</head>", head + "</head>", 1)
+
+    def on_post_page(self, output, page, config):
+        if self.export is not None and page.file.src_uri in self.export["meta"]:
+            policy = _CSP.search(output)
+            self.export["meta"][page.file.src_uri]["csp"] = policy.group(1) if policy else None
+        return output
+
+    def on_post_template(self, output, template_name, config):
+        if self.export is not None and template_name == "404.html":
+            policy = _CSP.search(output)
+            self.export["csp_404"] = policy.group(1) if policy else None
+        return output
 
     @event_priority(-100)  # after plugins such as redirects, which write their pages here
     def on_post_build(self, config):
