@@ -9,12 +9,13 @@ docs/. The plugin instance owns everything a build needs; nothing is kept in a m
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from . import metadata, pages, urls
@@ -25,8 +26,6 @@ from .export import downloads
 from .feed import atom
 from .problems import InputError
 from .render import HTML_BLOCK_END, HTML_BLOCK_START, PAGE_SIZE, environment, preformatted, render_pages
-
-log = get_plugin_logger(__name__)
 
 _CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
 _HTML_BLOCK = re.compile(re.escape(HTML_BLOCK_START) + r"\n(.*?)\n" + re.escape(HTML_BLOCK_END), re.S)
@@ -116,8 +115,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
 
     def _problem_pages(self, files, config, error: InputError):
         """While serving: every page shows the problems the terminal shows, until the next good save."""
-        for line in str(error).splitlines():
-            log.info(line)
+        print(error, file=sys.stderr)  # the lines `check` prints, as they are
         self.site, self.info = None, {}
         text = ("# The study data has problems\n\nFix them and save: this page is replaced by the site.\n\n"
                 f'<pre class="problems">{preformatted(str(error))}</pre>\n')
