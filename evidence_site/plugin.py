@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from . import metadata, pages, urls
+from . import PACKAGE_DIR, metadata, pages, urls
 from .build import Site, prepare
 from .cards import card
 from .csp import csp_policy
@@ -71,6 +71,13 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                               "remove nav: from mkdocs.yml, the registry lists the pages")
         config.nav = pages.nav(self.registry)
         return config
+
+    def on_serve(self, server, config, builder):
+        # serve rebuilds when the data or the templates change (wherever the package is installed).
+        root = Path(config.config_file_path).resolve().parent
+        for path in (root / self.config.review, root / self.config.studies, PACKAGE_DIR / "templates"):
+            server.watch(str(path))
+        return server
 
     def on_env(self, env, config, files):
         env.filters["csp_policy"] = csp_policy  # overrides/main.html computes each page's policy
