@@ -15,7 +15,8 @@ from .problems import InputError
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     """The `evidence-site` command (project folder: the current one) and build_site.py (its own folder)."""
-    parser = argparse.ArgumentParser(prog="build_site.py" if root else "evidence-site",
+    command = "evidence-site" if Path(sys.argv[0]).name == "evidence-site" else "build_site.py"
+    parser = argparse.ArgumentParser(prog=command,
                                      description="Build the evidence-summary site from review.yml and studies/*.yml.")
     parser.add_argument("--root", type=Path, default=root or Path.cwd(),
                         help="project folder (default: " + ("this repository)" if root else "the current folder)"))
