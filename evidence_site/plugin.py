@@ -25,6 +25,8 @@ from .csp import csp_policy
 from .export import downloads
 from .feed import atom
 from .problems import InputError
+from .release import footer_facts
+from .report import reporter
 from .render import HTML_BLOCK_END, HTML_BLOCK_START, PAGE_SIZE, environment, preformatted, render_pages
 
 _CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
@@ -58,6 +60,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.handed = False  # whether this build's Site came from build_site.py
         self.serving = False
         self.env = None
+        self.report = None
+        self.study_pages: dict[str, dict] = {}
         self.registry = pages.PAGES  # the site's pages, declared once (evidence_site/pages.py)
         self.export: dict | None = None  # set by build.export(): the generated files and page metadata, kept
 
@@ -95,6 +99,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 raise PluginError(f"the study data has problems:\n{error}") from None
             return self._problem_pages(files, config, error)
         self.site, self.env = site, self.env or environment()
+        self.report = reporter(site.review, config.site_url or "")  # "Report a problem" links, if a repository is named
+        self.study_pages = {f"studies/{s['id']}.md": s for s in site.studies}
+        config.extra["release"] = footer_facts(site.review, site.summary)  # every page's footer (overrides/main.html)
         self.info = pages.page_info(site.review, site.studies, site.summary, self.registry, self.config.page_size)
         example = root / self.config.studies / f"{site.studies[0]['id']}.yml" if site.studies else None
         example_text = example.read_text(encoding="utf-8") if example else ""
@@ -138,6 +145,10 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             if not page_data["page"].search:
                 page.meta["search"] = {"exclude": True}
             page.meta["head_tags"] = self.head_tags(page_data, page.canonical_url, config)
+            if self.report:  # the footer's "Report a problem" link: the study itself on a study page
+                study = self.study_pages.get(page.file.src_uri)
+                page.meta["es_report"] = (self.report.study(study, page_data["title"]) if study
+                                          else self.report.page(page.title or page_data["title"], page.url))
             if self.export is not None:
                 self.export["meta"][page.file.src_uri] = {"title": page.title, **page.meta}
         # Large finished HTML blocks skip the Markdown parser (slow on raw HTML) and return afterwards.
@@ -162,7 +173,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         highwire = metadata.highwire(review) if pages.HIGHWIRE in entry.structured else []
         json_ld = [metadata.scholarly_article(review)] if pages.ARTICLE in entry.structured else []
         if pages.DATASET in entry.structured:
-            json_ld.append(metadata.dataset(review, self.site.studies, base))
+            json_ld.append(metadata.dataset(review, self.site.studies, base, self.site.summary["data_date"]))
         return metadata.head_tags(
             site_name=config.site_name, title=page_data["title"], description=page_data["description"],
             url=url, image=image, image_alt=f"{page_data['title']}: "

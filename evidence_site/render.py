@@ -71,7 +71,7 @@ HTML_BLOCK_START, HTML_BLOCK_END = "<!--es:html-->", "<!--/es:html-->"
 
 
 def html_block(html: Markup) -> Markup:
-    """Mark a large block of finished HTML (a table, a figure) so the MkDocs hook can keep it out of
+    """Mark a large block of finished HTML (a table, a figure) so the plugin can keep it out of
     the Markdown parser, which is slow on raw HTML, and put it back unchanged afterwards. Page text
     cannot contain the markers: page_text turns every < into a character reference."""
     return Markup(f"{HTML_BLOCK_START}\n{html}\n{HTML_BLOCK_END}")
