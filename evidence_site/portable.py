@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from markupsafe import Markup
 
 from . import pages
 from .build import data_epoch, evidence_plugin, prepare
@@ -64,7 +65,8 @@ def export(root: Path, out: Path) -> Path:
     if overrides.is_dir():
         shutil.copytree(overrides, out / "overrides", dirs_exist_ok=True)
     (out / "mkdocs.yml").write_text(engine_config((root / "mkdocs.yml").read_text(encoding="utf-8"), plugin.registry,
-                                                  plugin.export.get("csp_404")), encoding="utf-8")
+                                                  {"csp_404": plugin.export.get("csp_404"),
+                                                   "release": config.extra.get("release")}), encoding="utf-8")
     return out
 
 
@@ -96,13 +98,15 @@ def page_file(markdown: str, meta: dict, entry: pages.Page) -> str:
     front["evidence"] = {"nav": entry.nav, "published": entry.published, "search": entry.search,
                          "structured": list(entry.structured), "og_type": entry.og_type}
     front["head_tags"] = meta["head_tags"]
+    if meta.get("es_report"):
+        front["es_report"] = Markup(meta["es_report"]).unescape()  # the theme escapes it as it prints it
     if meta.get("csp"):
         front["csp"] = meta["csp"]
     text = yaml.dump(front, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**9)
     return f"---\n{text}---\n{body}"
 
 
-def engine_config(text: str, registry, csp_404: str | None = None) -> str:
+def engine_config(text: str, registry, extra: dict | None = None) -> str:
     """The project's mkdocs.yml without the evidence-site plugin and the watched inputs, with the
     registry's navigation."""
     lines, out, skipping = text.splitlines(keepends=True), [], None
@@ -120,7 +124,10 @@ def engine_config(text: str, registry, csp_404: str | None = None) -> str:
         skipping = None
         out.append(line)
     nav = "".join(f"  - {json.dumps(label)}: {path}\n" for item in pages.nav(registry) for label, path in item.items())
-    extra = f"extra:\n  csp_404: {json.dumps(csp_404)}  # the policy of the 404 page, which has no front matter\n" if csp_404 else ""
+    # What the plugin hands the theme outside page metadata: the 404 page's policy (it has no front
+    # matter) and the footer's release facts. JSON is YAML, and keeps every value a plain string.
+    extra = "".join(f"  {key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in (extra or {}).items() if value)
+    extra = f"extra:\n{extra}" if extra else ""
     header = "# Exported by build_site.py export: plain files, no plugin needed; do not edit, export again.\n"
     return (header + "".join(out).rstrip("\n") + "\n\n# Written by build_site.py export from the page registry.\nnav:\n" + nav
             + extra)
