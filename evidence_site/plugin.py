@@ -17,6 +17,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.utils import get_relative_url
 
 from . import PACKAGE_DIR, metadata, pages, urls
 from .build import Site, prepare
@@ -46,6 +47,25 @@ class EvidenceConfig(base.Config):
 
 def card_path(page: dict) -> str:
     return f"assets/cards/{page['card_file']}.png"
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def card_alt(page: dict) -> str:
+    """The card's words as sentences, for its alt text: the title, then the figure with its
+    caption (run on when the caption continues the figure, after a colon when it is a sentence)."""
+    title = _sentence(page.get("card_title", page["title"]))
+    if not page["card"]:
+        return title
+    figure, caption = page["card"]
+    if not caption:
+        return f"{title} {_sentence(figure)}"
+    joined = f"{figure} {caption}" if caption[:1].islower() else f"{figure}: {caption}"
+    return f"{title} {_sentence(joined)}"
 
 
 class EvidencePlugin(BasePlugin[EvidenceConfig]):
@@ -144,7 +164,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             page.meta["description"] = metadata.escaped(page_data["description"])
             if not page_data["page"].search:
                 page.meta["search"] = {"exclude": True}
-            page.meta["head_tags"] = self.head_tags(page_data, page.canonical_url, config)
+            page.meta["head_tags"] = self.head_tags(page_data, page.canonical_url, config, page.url)
             if self.report:  # the footer's "Report a problem" link: the study itself on a study page
                 study = self.study_pages.get(page.file.src_uri)
                 page.meta["es_report"] = (self.report.study(study, page_data["title"]) if study
@@ -165,7 +185,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             html = html.replace(f"<p>ESHTMLBLOCK{number}</p>", block, 1)
         return html
 
-    def head_tags(self, page_data: dict, url: str | None, config) -> str:
+    def head_tags(self, page_data: dict, url: str | None, config, page_url: str = "") -> str:
         """The sharing and scholarly tags of a page's <head> (overrides/main.html prints them in extrahead)."""
         base = config.site_url or ""
         image = f"{base}{card_path(page_data)}" if page_data["card"] and base else None
@@ -176,10 +196,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             json_ld.append(metadata.dataset(review, self.site.studies, base, self.site.summary["data_date"]))
         return metadata.head_tags(
             site_name=config.site_name, title=page_data["title"], description=page_data["description"],
-            url=url, image=image, image_alt=f"{page_data['title']}: "
-            + (" ".join(page_data["card"]) if page_data["card"] else ""),
-            og_type=entry.og_type,
-            highwire_tags=highwire, json_ld=json_ld, feed=f"{base}feed.xml" if base else None)
+            url=url, image=image, image_alt=card_alt(page_data), og_type=entry.og_type,
+            highwire_tags=highwire, json_ld=json_ld,
+            feed=f"{base}feed.xml" if base else get_relative_url("feed.xml", page_url))
 
     def on_post_page(self, output, page, config):
         if self.export is not None and page.file.src_uri in self.export["meta"]:
@@ -188,10 +207,14 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         return output
 
     def on_post_template(self, output, template_name, config):
-        if self.export is not None and template_name == "404.html":
+        if template_name != "404.html":
+            return output
+        if self.export is not None:
             policy = _CSP.search(output)
             self.export["csp_404"] = policy.group(1) if policy else None
-        return output
+        # The 404 page, served at any missing address, links the feed from the site's root path,
+        # as MkDocs does for its own links there.
+        return output.replace("</head>", metadata.feed_link(f"{config.site_url or '/'}feed.xml") + "</head>", 1)
 
     @event_priority(-100)  # after plugins such as redirects, which write their pages here
     def on_post_build(self, config):
