@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 from markupsafe import Markup
 
-from . import pages
+from . import metadata, pages
 from .build import data_epoch, evidence_plugin, prepare
 from .problems import InputError
 from .render import HTML_BLOCK_END, HTML_BLOCK_START
@@ -66,7 +66,9 @@ def export(root: Path, out: Path) -> Path:
         shutil.copytree(overrides, out / "overrides", dirs_exist_ok=True)
     (out / "mkdocs.yml").write_text(engine_config((root / "mkdocs.yml").read_text(encoding="utf-8"), plugin.registry,
                                                   {"csp_404": plugin.export.get("csp_404"),
-                                                   "release": config.extra.get("release")}), encoding="utf-8")
+                                                   "release": config.extra.get("release"),
+                                                   "feed_404": metadata.feed_link(f"{config.site_url or '/'}feed.xml")}),
+                                    encoding="utf-8")
     return out
 
 
