@@ -9,16 +9,16 @@ import re
 from conftest import ROOT
 
 from evidence_site.build import data_epoch, prepare
-from evidence_site.cli import main
+from cli_runner import run_cli
 from evidence_site.portable import split_front_matter
 
 
-def test_export_builds_the_same_site_without_the_plugin(tmp_path, built_site, capsys):
+def test_export_builds_the_same_site_without_the_plugin(tmp_path, built_site):
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     out = tmp_path / "exported"
-    assert main(["--root", str(ROOT), "export", str(out)]) == 0
+    assert run_cli(ROOT, "export", str(out)).returncode == 0  # in-process; logging is put back afterwards
     config_text = (out / "mkdocs.yml").read_text(encoding="utf-8")
     assert "- evidence-site" not in config_text and "\nwatch:" not in config_text and "\nnav:\n" in config_text
     front, body = split_front_matter((out / "docs/studies/brown-2020.md").read_text(encoding="utf-8"))
@@ -29,8 +29,8 @@ def test_export_builds_the_same_site_without_the_plugin(tmp_path, built_site, ca
     assert listing["search"] == {"exclude": True}
     for path in ("data/studies.csv", "data/review.bib", "feed.xml", "assets/cards/index.png", "assets/site.css"):
         assert (out / "docs" / path).is_file(), path
-    assert main(["--root", str(ROOT), "export", str(out)]) == 2  # never writes over a folder
-    assert "is not empty" in capsys.readouterr().err
+    again = run_cli(ROOT, "export", str(out))
+    assert again.returncode == 2 and "is not empty" in again.stderr  # never writes over a folder
 
     site = tmp_path / "site"
     os.environ["SOURCE_DATE_EPOCH"] = str(data_epoch(prepare(ROOT)))
