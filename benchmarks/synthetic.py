@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ["mkdocs.yml", "docs", "overrides", "schema", "evidence_site", "build_site.py"]
+PARTS = ["mkdocs.yml", "docs", "overrides", "evidence_site", "build_site.py"]
 
 
 def make_project(dest: Path, n_studies: int, seed: int = 1) -> Path:

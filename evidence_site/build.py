@@ -11,7 +11,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import urls
 from .aggregate import consistency_problems, summarise
 from .load import Document, load_file
 from .problems import InputError, Problem
@@ -26,11 +25,11 @@ class Site:
     summary: dict
 
 
-def load_studies(root: Path) -> list[Document]:
-    folder = root / "studies"
+def load_studies(root: Path, studies: str = "studies") -> list[Document]:
+    folder = root / studies
     docs = []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        name = f"studies/{path.name}"
+        name = f"{studies}/{path.name}"
         if path.name.startswith("."):
             continue
         if path.is_symlink():  # a pull request can add a link to any file on the build machine
@@ -47,34 +46,26 @@ def load_studies(root: Path) -> list[Document]:
     return docs
 
 
-def prepare(root: Path) -> Site:
-    """Load and check every input file; raise InputError listing every problem found."""
-    review_doc = load_file(root / "review.yml", "review.yml")
+def prepare(root: Path, review: str = "review.yml", studies: str = "studies") -> Site:
+    """Load and check every input file (paths relative to root); raise InputError listing every problem found."""
+    review_doc = load_file(root / review, review)
     problems = list(review_doc.problems)
     if review_doc.data is not None:
         problems += validate_review(review_doc)
     review_ok = review_doc.data is not None and not problems
-    docs = load_studies(root)
+    docs = load_studies(root, studies)
     for doc in docs:
         problems += doc.problems
     problems += validate_studies(docs, review_doc.data["codebook"] if review_ok else None,
                                  review=review_doc.data if review_ok else None)
     if problems:
         raise InputError(problems)
-    studies = sorted((fill_optional(doc.data, "study") for doc in docs), key=lambda s: s["id"])
-    review = fill_optional(review_doc.data, "review")
-    problems = consistency_problems(review_doc, studies, docs)
+    records = sorted((fill_optional(doc.data, "study") for doc in docs), key=lambda s: s["id"])
+    data = fill_optional(review_doc.data, "review")
+    problems = consistency_problems(review_doc, records, docs)
     if problems:
         raise InputError(problems)
-    return Site(root, review, studies, summarise(review, studies))
-
-
-_prepared: dict[Path, Site] = {}
-
-
-def take_prepared(root: Path) -> Site:
-    """The Site that `build` already checked, or a freshly prepared one (for `mkdocs serve`)."""
-    return _prepared.pop(root.resolve(), None) or prepare(root)
+    return Site(root, data, records, summarise(data, records))
 
 
 def build(root: Path, site_dir: Path | None = None) -> Path:
@@ -89,26 +80,37 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
     site_dir = (site_dir or root / "site").resolve()
     if site_dir.parent.is_dir():
         _clean_leftovers(site_dir)
-    site = prepare(root)
-    _prepared[root] = site
+    config = load_config(str(root / "mkdocs.yml"), strict=True)
+    plugin = evidence_plugin(config)
+    site = prepare(root, plugin.config.review, plugin.config.studies)
+    plugin.prepared = site  # checked once: the plugin builds from it instead of loading the files again
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".site-build-{os.getpid()}-", dir=site_dir.parent))
+    config.site_dir = str(staging)
     epoch_was_set = "SOURCE_DATE_EPOCH" in os.environ
     if not epoch_was_set:  # dates in the sitemap come from the data, never the clock: reproducible builds
         os.environ["SOURCE_DATE_EPOCH"] = str(data_epoch(site))
     try:
-        config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
         mkdocs_build(config)
-        dropped = urls.broken(staging, urls.read_published(root / urls.PUBLISHED))
-        if dropped:
-            raise InputError(dropped)
+        if plugin.dropped:  # published addresses that no longer resolve, as the command's own problem lines
+            raise InputError(plugin.dropped)
         _swap(staging, site_dir)
     finally:
-        _prepared.pop(root, None)
         shutil.rmtree(staging, ignore_errors=True)
         if not epoch_was_set:
             del os.environ["SOURCE_DATE_EPOCH"]
     return site_dir
+
+
+def evidence_plugin(config):
+    """The EvidencePlugin instance of a loaded MkDocs config (mkdocs.yml must list it under plugins)."""
+    from .plugin import EvidencePlugin
+
+    for plugin in config.plugins.values():
+        if isinstance(plugin, EvidencePlugin):
+            return plugin
+    raise InputError([Problem("mkdocs.yml", 1, 1, "plugins", "the evidence-site plugin is not listed; add "
+                              "'- evidence-site' under plugins:", "no-plugin")])
 
 
 def _clean_leftovers(site_dir: Path) -> None:

@@ -12,12 +12,14 @@ from pathlib import Path
 
 from .problems import InputError
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="build_site.py", description="Build the evidence-summary site from review.yml and studies/*.yml.")
-    parser.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this repository)")
+def main(argv: list[str] | None = None, root: Path | None = None) -> int:
+    """The `evidence-site` command (project folder: the current one) and build_site.py (its own folder)."""
+    command = "evidence-site" if Path(sys.argv[0]).name == "evidence-site" else "build_site.py"
+    parser = argparse.ArgumentParser(prog=command,
+                                     description="Build the evidence-summary site from review.yml and studies/*.yml.")
+    parser.add_argument("--root", type=Path, default=root or Path.cwd(),
+                        help="project folder (default: " + ("this repository)" if root else "the current folder)"))
     parser.add_argument("--verbose", action="store_true", help="show a full traceback for unexpected errors")
     verbose = argparse.ArgumentParser(add_help=False)  # so that `check --verbose` works too
     verbose.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
@@ -28,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", parents=[verbose], help="check the data only: fast, for CI and pre-commit")
     commands.add_parser("urls", parents=[verbose], help="list the pages, downloads and finding anchors of the built site/ "
                                                         "(to add new ones to published-urls.txt)")
+    export = commands.add_parser("export", parents=[verbose], help="write the generated pages (Markdown with front "
+                                 "matter), downloads, cards, feed and assets into DIR, as plain files any engine can build")
+    export.add_argument("dir", type=Path)
     serve = commands.add_parser("serve", parents=[verbose], help="preview locally; rebuilds when a study file changes")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
     diff = commands.add_parser("diff", parents=[verbose], help="print, as Markdown, what the working tree changes in "
@@ -152,9 +157,20 @@ def _run(args, root: Path) -> int:
             site_dir = pipeline.build(root, args.site_dir)
             print(f"Built the site into {site_dir}")
             return 0
+        if args.command == "export":
+            from .portable import export
+
+            try:
+                out = export(root, args.dir)
+            except FileExistsError as error:
+                print(f"Error: {error}", file=sys.stderr)
+                return 2
+            print(f"Exported the site's sources into {out}; build them with: mkdocs build -f {out / 'mkdocs.yml'}")
+            return 0
         from mkdocs.commands.serve import serve
 
-        pipeline.prepare(root)  # report data problems before the server starts
+        # Data problems do not stop the preview: they are printed here and shown on every page
+        # until the next good save replaces them with the site.
         logging.getLogger("mkdocs").setLevel(logging.INFO)  # show the address and each rebuild
         serve(str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
         return 0

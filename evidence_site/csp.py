@@ -1,10 +1,10 @@
-"""MkDocs hook: the Content-Security-Policy every page carries (printed by overrides/main.html).
+"""The Content-Security-Policy every page carries (printed by overrides/main.html).
 
 The policy lets a page run only the site's own script files, plus the theme's few inline
 scripts, each allowed by the SHA-256 hash of its exact text. The hashes are computed at build
 time from the theme's own partial templates, rendered by overrides/main.html with the page's
 context, never from the page itself, so a script that study data smuggled into a page could
-never be allowed. Listed under `hooks:` in mkdocs.yml.
+never be allowed. The plugin gives the theme's templates csp_policy as a filter.
 """
 
 from __future__ import annotations
@@ -42,8 +42,3 @@ def csp_policy(theme_scripts: str) -> str:
     """The policy, allowing the inline scripts found in theme_scripts (the theme's rendered partials)."""
     hashes = sorted({script_hash(body) for body in _INLINE_SCRIPT.findall(str(theme_scripts))})
     return POLICY.format(hashes=" ".join(hashes))
-
-
-def on_env(env, config, files):
-    env.filters["csp_policy"] = csp_policy
-    return env

@@ -54,9 +54,6 @@ _HEAD = _TEMPLATES.from_string("""\
 {% endfor %}
 """)
 
-HIGHWIRE_PAGES = {"index.md", "press.md", "citation.md"}
-
-
 def highwire(review: dict) -> list[tuple[str, str]]:
     c, dates = review["citation"], review.get("dates") or {}
     tags = [("citation_title", c["title"])]

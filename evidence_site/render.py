@@ -75,7 +75,7 @@ HTML_BLOCK_START, HTML_BLOCK_END = "<!--es:html-->", "<!--/es:html-->"
 
 
 def html_block(html: Markup) -> Markup:
-    """Mark a large block of finished HTML (a table, a figure) so the MkDocs hook can keep it out of
+    """Mark a large block of finished HTML (a table, a figure) so the plugin can keep it out of
     the Markdown parser, which is slow on raw HTML, and put it back unchanged afterwards. Page text
     cannot contain the markers: page_text turns every < into a character reference."""
     return Markup(f"{HTML_BLOCK_START}\n{html}\n{HTML_BLOCK_END}")
@@ -185,38 +185,38 @@ def environment() -> Environment:
     return env
 
 
-_ENV: Environment | None = None
-
-
-def _env() -> Environment:
-    global _ENV
-    if _ENV is None:
-        _ENV = environment()  # templates compile once per process
-    return _ENV
-
-
 def render_pages(review: dict, studies: list[dict], summary: dict, example_text: str = "",
-                 site_url: str = "") -> dict[str, str]:
-    """Every generated page as {source path under docs/: Markdown text}.
+                 site_url: str = "", *, env: Environment | None = None, page_size: int = PAGE_SIZE,
+                 registry=None) -> dict[str, str]:
+    """Every generated page as {source path under docs/: Markdown text}: the registry's pages
+    (evidence_site/pages.py), the lists of studies and a page per study.
 
     example_text is the text of one study file, shown as the worked example on /contribute/;
     site_url (the published address, if known) makes the press page's permalinks absolute.
+    env is the Jinja environment to reuse (the plugin keeps one, so templates compile once a build).
     """
-    env = _env()
+    from .pages import LISTING, PAGES, STUDY
+
+    registry = PAGES if registry is None else registry
+    env = env or environment()
     labels = codebook_labels(review)
     views = {s["id"]: present_study(s) for s in studies}  # nulls carry their reason (aggregate.Missing)
     context = {"review": present_review(review), "studies": studies, "summary": summary, "labels": labels,
                "citations": review_citations(review, studies)}
-    paged = len(studies) > PAGE_SIZE
+    paged = len(studies) > page_size
     context["charts"] = build_charts(review, studies, summary, per_study=not paged)  # computed once
     context["paged"] = paged
     pages = {}
     context.update(site_url=site_url, report=reporter(review, site_url),
                    check_example=check_example(example_text, review["codebook"], studies),
-                   changes=changes(studies)[:PAGE_SIZE], fields=study_fields(review["codebook"]),
+                   changes=changes(studies)[:page_size], fields=study_fields(review["codebook"]),
                    example=studies[0] if studies else None, example_text=example_text)
-    for name in ("index", "findings", "press", "limitations", "methods", "citation", "whats-new", "contribute"):
-        pages[f"{name}.md"] = env.get_template(f"{name}.md.j2").render(context)
+    listings = list(study_listings(review, studies, summary, page_size))
+    listed = {path for path, _ in listings}
+    templates = {page.path: page.template for page in registry}
+    for page in registry:
+        if page.path not in listed:  # a registry page that is a list of studies is rendered with its listing
+            pages[page.path] = env.get_template(page.template).render(context)
     row_macro, row_cache = env.get_template("_macros.md.j2").module.study_row, {}
 
     def rows(chunk: list[dict], base: str) -> list[Markup]:
@@ -229,15 +229,15 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
             out.append(Markup(row_cache[study["id"]].replace(f'href="{_BASE}', f'href="{base}')))
         return out
 
-    for path, listing in study_listings(review, studies, summary):
+    for path, listing in listings:
         listing["rows"] = rows(listing["studies"], listing["base"])
-        if path == "studies/index.md":
-            pages[path] = env.get_template("studies.md.j2").render(context, listing=listing)
+        if path in templates:
+            pages[path] = env.get_template(templates[path]).render(context, listing=listing)
         else:
             plot = (effect_direction(review, listing["studies"], summary, listing["type_key"])
                     if listing["type_key"] and listing["studies"] else None)
-            pages[path] = env.get_template("study-list.md.j2").render(context, listing=listing, plot=plot)
-    study_template = env.get_template("study.md.j2")
+            pages[path] = env.get_template(LISTING.template).render(context, listing=listing, plot=plot)
+    study_template = env.get_template(STUDY.template)
     for study in studies:
         if not _SAFE_ID.fullmatch(str(study["id"])):  # validation refuses such ids; an id never becomes a path
             raise ValueError(f"study id {study['id']!r} cannot name a page")
@@ -263,10 +263,10 @@ def _pagination(label: str, current: int, total: int, first_url: str, page_url) 
             "next": None if current == total else page_url(current + 1)}
 
 
-def study_listings(review: dict, studies: list[dict], summary: dict):
+def study_listings(review: dict, studies: list[dict], summary: dict, page_size: int = PAGE_SIZE):
     """(source path, listing) for /studies/ and the per-type and per-outcome lists, each split into
-    pages of PAGE_SIZE rows, so no page grows with the number of studies."""
-    paged = len(studies) > PAGE_SIZE
+    pages of page_size rows, so no page grows with the number of studies."""
+    paged = len(studies) > page_size
     groups = [("studies", "", "Studies", "All transcribed studies.", studies, None)]
     for t in summary["by_type"]:
         mine = [s for s in studies if s["intervention"]["type"] == t["key"]]
@@ -278,13 +278,13 @@ def study_listings(review: dict, studies: list[dict], summary: dict):
         groups.append((f"studies/outcome/{o['key']}", "../../", f"Studies that measured {o['label'].lower()}",
                        f"{o['definition']} {plural(len(mine), 'transcribed study', 'transcribed studies')} measured it.", mine, None))
     for folder, base, title, intro, members, type_key in groups:
-        chunks = [members[i:i + PAGE_SIZE] for i in range(0, len(members), PAGE_SIZE)] or [[]]
+        chunks = [members[i:i + page_size] for i in range(0, len(members), page_size)] or [[]]
         for number, chunk in enumerate(chunks, 1):
             page_base = base if number == 1 else base + "../"
             first_url = "./" if number == 1 else "../"
             def page_url(n, number=number):
                 return f"{n}/" if number == 1 else f"../{n}/"
-            first = (number - 1) * PAGE_SIZE + 1
+            first = (number - 1) * page_size + 1
             caption = (f"{title}: {plural(len(members), 'study', 'studies')}" if len(chunks) == 1 else
                        f"{title}: studies {first} to {first + len(chunk) - 1} of {len(members)}")
             listing = {
@@ -294,129 +294,3 @@ def study_listings(review: dict, studies: list[dict], summary: dict):
                 "type_key": type_key,
             }
             yield (f"{folder}/index.md" if number == 1 else f"{folder}/{number}.md"), listing
-
-
-# Drawing a social card takes about 25 ms. Past this many studies, study pages share one card per
-# intervention type, so a review of thousands of studies still builds in seconds.
-CARDS_PER_STUDY_LIMIT = PAGE_SIZE
-
-
-def card_source(review: dict, site_url: str | None = None) -> str:
-    """Where a card's figure comes from: the review, its journal and year, and this site's address (the
-    caption puts cards.SOURCE_SEP before it)."""
-    c = review["citation"]
-    families = [a["family"] for a in c["authors"]]
-    who = families[0] if len(families) == 1 else (
-        f"{families[0]} and {families[1]}" if len(families) == 2 else f"{families[0]} et al")
-    site_url = os.environ.get("SITE_URL", "") if site_url is None else site_url
-    where = urlsplit(site_url)
-    address = (where.netloc + where.path).rstrip("/") if where.netloc else ""
-    return (f"{who}, {c.get('journal_abbrev') or c['journal']} {c['year']}"
-            + (f"; {address}" if address else "") + ".")
-
-
-def page_info(review: dict, studies: list[dict], summary: dict, site_url: str | None = None) -> dict[str, dict]:
-    """For each generated page: a plain-text description, and the key figure its social card shows.
-
-    Every card follows one rule: its figure is a count the review reports (never a missing value
-    and never an interval), its caption says so in a sentence, adds the quality caveat when the
-    review gives one, and ends with the source (see cards.SOURCE).
-    """
-    labels = codebook_labels(review)
-    words = review["site"]
-    fav = summary["favourable"]
-    verb = fav["label"].lower()
-    overall = summary["overall"][0]["reported"]
-    included, transcribed = summary["included"], summary["transcribed"].n
-    outcome = words.get("outcome") or "the outcome"
-    headline = (f"The review reports that {outcome} {verb} in {overall.n} of the {overall.of} studies." if overall else "")
-    question = review["methods"]["question"]
-    rated = [q for q in summary["quality"] if q["reported"]]
-    top_rating = max(rated, key=lambda q: q["reported"].n) if rated else None
-    quality = (f"The review rated {top_rating['reported'].n} of the {top_rating['reported'].of} studies "
-               f"{top_rating['label'].lower()} quality." if top_rating else "")
-    source = card_source(review, site_url)
-    kind = words.get("study_kind") or "studies"
-
-    def card(count, sentence):
-        """(figure, caption) for a count the review reports, or None when the review's figure is missing."""
-        if not count:
-            return None
-        return f"{count.n} of {count.of}", " ".join(p for p in (sentence, quality) if p) + SOURCE_SEP + source
-
-    info = {
-        "index.md": {
-            "title": question,
-            "description": f"A plain-language summary of a systematic review of {included} {kind}. {question} "
-                           + " ".join(p for p in (headline, quality) if p),
-            "card": card(overall, f"studies found that {outcome} {verb}, the review reports."),
-        },
-        "findings.md": {
-            "title": "Findings",
-            "description": "What the review reports by type of intervention and by outcome, beside what the "
-                           f"{plural(transcribed, 'study file')} here show. Intervals are calculated by this site.",
-            "card": None,
-        },
-        "press.md": {
-            "title": "For journalists",
-            "description": "Key findings in sentences you can quote, each with its permanent link, the caveats to keep "
-                           "with them, and the citation and DOI.",
-            "card": None,
-        },
-        "studies/index.md": {
-            "title": "Studies",
-            "description": f"The {transcribed} of the review's {included} included studies transcribed so far, "
-                           "in one table, with a page for each.",
-            "card": None,
-        },
-        "limitations.md": {"title": "Limitations", "card": None,
-                           "description": "Why the review's results are uncertain: study quality, who took part, and "
-                                          "how complete this site's study data is."},
-        "methods.md": {"title": "Methods", "card": None,
-                       "description": "How the review searched for, selected and judged its studies."},
-        "citation.md": {"title": "Citation", "card": None,
-                        "description": "How to cite the review (Vancouver, APA, BibTeX, RIS) and this site's data."},
-        "whats-new.md": {"title": "What's new", "card": None,
-                         "description": "Studies added to or updated on this site, newest first, with an Atom feed."},
-        "contribute.md": {"title": "Add a study", "card": None,
-                          "description": "How to add or correct a study by pull request, with the field reference "
-                                         "generated from the schema."},
-    }
-    best = [t for t in summary["by_type"] if t["reported_favourable"] and t["reported_favourable"].of]
-    if best:
-        top = max(best, key=lambda t: t["reported_favourable"].n / t["reported_favourable"].of)
-        info["findings.md"]["card"] = card(top["reported_favourable"],
-                                           f"studies of {top['label'].lower()} interventions found that {outcome} "
-                                           f"{verb}, the review reports.")
-    info["press.md"]["card"] = info["index.md"]["card"]
-    for path, listing in study_listings(review, studies, summary):
-        if path != "studies/index.md":
-            info[path] = {"title": listing["title"], "card": None,
-                          "description": f"{listing['caption']}: a table of the transcribed studies, with a page for each."}
-    for key, page in info.items():
-        page["card_file"] = key.removesuffix(".md").removesuffix("/index")
-    by_type = {t["key"]: t for t in summary["by_type"]}
-    for study in studies:
-        effect = labels["effects"][study["overall_effect"]]["label"] if study["overall_effect"] else None
-        kind_label = labels["intervention_types"][study["intervention"]["type"]]["label"]
-        size = study["sample"]["size"]
-        verdict = (f"The review classed it as {effect.lower()}." if effect
-                   else "The review's classification of it is not yet transcribed.")
-        page = {
-            "title": study_name(study),
-            "description": f"{study_name(study)}: {study['citation']['title']}. A study of {kind_label.lower()} "
-                           "interventions" + (f" with {size:,} participants" if size else "")
-                           + f", one of the {included} in the review. {verdict}",
-            "card": (effect, " ".join(p for p in (
-                f"is the review's classification of this study of {kind_label.lower()} interventions"
-                + (f" ({size:,} participants)" if size else "") + f", one of {included}.", quality) if p)
-                + SOURCE_SEP + source) if effect else None,
-            "card_file": f"studies/{study['id']}",
-        }
-        if len(studies) > CARDS_PER_STUDY_LIMIT:  # one card per intervention type instead of one per study
-            group = by_type[study["intervention"]["type"]]
-            page["card_title"] = f"{kind_label} studies"
-            page["card"] = card(group["reported_favourable"], f"studies of this type found that {outcome} {verb}, the review reports.")
-            page["card_file"] = f"types/{group['key']}"
-        info[f"studies/{study['id']}.md"] = page
-    return info

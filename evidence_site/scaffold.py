@@ -8,9 +8,10 @@ import textwrap
 import unicodedata
 from pathlib import Path
 
-from .validate import _resolve, free_id, is_study_id, validator
+from . import schemas
+from .validate import free_id, is_study_id
 
-HEADER = "# yaml-language-server: $schema=../schema/study.schema.json\n"
+HEADER = "# yaml-language-server: $schema=../evidence_site/schema/study.schema.json\n"
 
 
 def study_id(first_author: str, year: str) -> str:
@@ -41,11 +42,10 @@ def new_study(root: Path, first_author: str, year: str, today: str) -> Path:
 
 def study_text(sid: str, year: int, today: str, citation: dict | None = None) -> str:
     """The text `new` writes; with `citation` (a filled citation block) that block is pre-filled."""
-    schema = validator("study").schema
     values = {"id": sid, "year": year, "added": today, "updated": None}
     if citation is not None:
         values["citation"] = citation
-    return HEADER + "".join(_lines(schema, schema, values, 0))
+    return HEADER + "".join(_lines(schemas.schema("study"), values, 0))
 
 
 def _comment(description: str | None, indent: int) -> list[str]:
@@ -55,21 +55,20 @@ def _comment(description: str | None, indent: int) -> list[str]:
     return [f"{pad}# {line}\n" for line in textwrap.wrap(description, 96 - indent)]
 
 
-def _lines(node: dict, root: dict, values: dict, indent: int) -> list[str]:
-    node = _resolve(root, node)
+def _lines(node: dict, values: dict, indent: int) -> list[str]:
+    node = schemas.resolve("study", node)
     out = []
     pad = " " * indent
     for name, prop in node.get("properties", {}).items():
-        prop_resolved = _resolve(root, prop)
-        out += _comment(prop.get("description") or prop_resolved.get("description"), indent)
-        types = prop_resolved.get("type")
-        types = [types] if isinstance(types, str) else (types or [])
+        prop_resolved = schemas.resolve("study", prop)
+        out += _comment(schemas.description("study", prop), indent)
+        types = schemas.types(prop_resolved)
         if "object" in types and "properties" in prop_resolved:
             out.append(f"{pad}{name}:\n")
             sub = values.get(name)
-            out += _lines(prop_resolved, root, sub if isinstance(sub, dict) else values, indent + 2)
-        elif "array" in types and "properties" in _resolve(root, prop_resolved.get("items", {})):
-            item_lines = _lines(prop_resolved["items"], root, values, indent + 4)
+            out += _lines(prop_resolved, sub if isinstance(sub, dict) else values, indent + 2)
+        elif "array" in types and "properties" in schemas.resolve("study", prop_resolved.get("items", {})):
+            item_lines = _lines(prop_resolved["items"], values, indent + 4)
             first = next(i for i, line in enumerate(item_lines) if not line.lstrip().startswith("#"))
             item_lines[first] = f"{pad}  - " + item_lines[first].lstrip()
             if "null" in types:  # a list of records that usually has entries: show one to fill in

@@ -24,13 +24,14 @@ from pathlib import Path
 
 import yaml
 
+from . import schemas
 from .aggregate import consistency_problems
 from .build import load_studies
-from .fields import CODEBOOK_FIELDS, study_fields
+from .fields import study_fields
 from .load import Document, _Loader, load_bytes, load_file
 from .problems import Problem, path_str
 from .scaffold import HEADER
-from .validate import _target, fill_optional, suggestion, validate_review, validate_studies, validator
+from .validate import fill_optional, suggestion, validate_review, validate_studies
 
 # Columns named as /data/studies.csv names them (evidence_site/export.py); the others are the
 # field's path with dots as underscores (sample_size, intervention_type, quality_global).
@@ -66,25 +67,25 @@ class Column:
 
 def columns(codebook: dict, repeats: dict[str, int]) -> list[Column]:
     """The sheet's columns in schema order; repeats gives how many groups each list of records gets."""
-    root = validator("study").schema
+    root = schemas.schema("study")
     out: list[Column] = []
 
     def walk(node: dict, path: tuple, dotted: str) -> None:
-        for name, prop in _target(root, node).get("properties", {}).items():
-            leaf, field = _target(root, prop), f"{dotted}{name}"
+        for name, prop in schemas.resolve("study", node).get("properties", {}).items():
+            leaf, field = schemas.resolve("study", prop), f"{dotted}{name}"
             if field in MAPS:
                 prefix, group = MAPS[field]
                 for item in codebook.get(group, []):
                     out.append(Column(f"{prefix}_{item['key'].replace('-', '_')}", path + (name, item["key"]), field,
-                                      _target(root, leaf.get("additionalProperties", {}))))
+                                      schemas.resolve("study", leaf.get("additionalProperties", {}))))
             elif "properties" in leaf:
                 walk(leaf, path + (name,), f"{field}.")
-            elif "properties" in _target(root, leaf.get("items", {})):
-                items = _target(root, leaf["items"])
+            elif "properties" in schemas.resolve("study", leaf.get("items", {})):
+                items = schemas.resolve("study", leaf["items"])
                 for i in range(repeats.get(name, 1)):
                     for sub, sub_prop in items["properties"].items():
                         out.append(Column(f"{REPEATED[name]}_{i + 1}_{sub}", path + (name, i, sub),
-                                          f"{field}[].{sub}", _target(root, sub_prop)))
+                                          f"{field}[].{sub}", schemas.resolve("study", sub_prop)))
             else:
                 out.append(Column(SHORT.get(field, field.replace(".", "_")), path + (name,), field, leaf))
 
@@ -124,7 +125,7 @@ def guide(cols: list[Column], codebook: dict) -> tuple[list[list[str]], list[lis
         text = info.get("description", "")
         if col.field in MAPS:
             item = next(i for i in codebook[MAPS[col.field][1]] if i["key"] == col.path[-1])
-            ratings = ", ".join(i["key"] for i in codebook.get(CODEBOOK_FIELDS["quality.global"], []))
+            ratings = ", ".join(i["key"] for i in codebook.get(schemas.codebook_fields()["quality.global"], []))
             text = f"{item['label']} ({item['key']}): {text} Allowed: {ratings}."
         if info.get("allowed"):
             text += f" Allowed: {', '.join(info['allowed'])}."
@@ -384,7 +385,7 @@ def _row(number: int, cells: dict, cols: dict[str, Column], codebook: dict) -> R
         from .importers import slug
 
         data["id"] = f"{slug(data['citation']['authors'][0].split()[-1])}-{data['citation']['year']}"
-    order = list(validator("study").schema["properties"])
+    order = list(schemas.schema("study")["properties"])
     data = {k: data[k] for k in order if k in data} | {k: v for k, v in data.items() if k not in order}
     return Row(number, data, where, {i for i, text in cells.values() if not text.strip()})
 

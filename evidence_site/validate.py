@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import json
 import os
 import re
 from functools import lru_cache
@@ -17,11 +16,9 @@ from pathlib import Path
 import fastjsonschema
 from jsonschema import Draft202012Validator
 
-from . import PACKAGE_DIR
+from . import schemas
 from .load import Document
 from .problems import Problem, path_str
-
-SCHEMA_DIR = PACKAGE_DIR.parent / "schema"
 
 _TYPE_WORDS = {
     "string": "text",
@@ -37,9 +34,9 @@ _TYPE_WORDS = {
 @lru_cache(maxsize=None)
 def validator(name: str) -> Draft202012Validator:
     """The compiled validator for schema/<name>.schema.json (compiled once per process)."""
-    schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+    schema = schemas.schema(name)
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return Draft202012Validator(schema, registry=schemas.registry())
 
 
 def describe(value) -> str:
@@ -74,8 +71,7 @@ def _expected_types(types) -> str:
 def fast_validator(name: str):
     """The same schema compiled to Python by fastjsonschema: about ten times faster than jsonschema,
     so valid files (nearly all of them) cost little; jsonschema then explains any invalid one."""
-    schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
-    return fastjsonschema.compile(schema)
+    return fastjsonschema.compile(schemas.schema(name))
 
 
 def is_valid(data, schema_name: str) -> bool:
@@ -120,7 +116,7 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
                         "unknown-field",
                     ))
             continue
-        description = schema.get("description") or _description_at(schema_name, path)
+        description = schema.get("description") or schemas.description_at(schema_name, path)
         if kind == "type":
             message = f"expected {_expected_types(error.validator_value)}, got {describe(value)}"
             code = "wrong-type"
@@ -159,10 +155,8 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
 
 def _missing(schema_name: str, prop: dict) -> str:
     """What to write for a missing field: null only where the schema allows null."""
-    root = validator(schema_name).schema
-    target = _target(root, prop)
-    types = target.get("type", [])
-    types = [types] if isinstance(types, str) else types
+    target = schemas.resolve(schema_name, prop)
+    types = schemas.types(target)
     if "null" in types:
         return "required field is missing; add it (write null if the source does not report it)"
     message = "required field is missing; add it"
@@ -172,27 +166,22 @@ def _missing(schema_name: str, prop: dict) -> str:
     return message + (f"; expected: {description}" if description else "")
 
 
+@lru_cache(maxsize=None)  # a pure function of the package's schema file
 def _homes(schema_name: str) -> dict[str, list[tuple]]:
     """Each field name -> the schema paths of the mappings that declare it ('[]' for a list's entries)."""
-    if schema_name not in _HOMES:
-        root = validator(schema_name).schema
-        homes: dict[str, list[tuple]] = {}
+    homes: dict[str, list[tuple]] = {}
 
-        def walk(node: dict, path: tuple, depth: int) -> None:
-            node = _target(root, node)
-            for name, prop in node.get("properties", {}).items():
-                homes.setdefault(name, []).append(path)
-                if depth < 6:
-                    walk(prop, path + (name,), depth + 1)
-            if isinstance(node.get("items"), dict) and depth < 6:
-                walk(node["items"], path + ("[]",), depth + 1)
+    def walk(node: dict, path: tuple, depth: int) -> None:
+        node = schemas.resolve(schema_name, node)
+        for name, prop in node.get("properties", {}).items():
+            homes.setdefault(name, []).append(path)
+            if depth < 6:
+                walk(prop, path + (name,), depth + 1)
+        if isinstance(node.get("items"), dict) and depth < 6:
+            walk(node["items"], path + ("[]",), depth + 1)
 
-        walk(root, (), 0)
-        _HOMES[schema_name] = homes
-    return _HOMES[schema_name]
-
-
-_HOMES: dict[str, dict[str, list[tuple]]] = {}
+    walk(schemas.schema(schema_name), (), 0)
+    return homes
 
 
 def _home(doc: Document, schema_name: str, name: str, path: tuple) -> tuple | None:
@@ -235,45 +224,17 @@ def _misplaced(doc: Document, name: str, path: tuple, home: tuple) -> str:
             f"indent it like the other fields of {path_str(home)}")
 
 
-def _description_at(schema_name: str, path: tuple) -> str | None:
-    """The description of the schema property at a data path (follows $ref and items)."""
-    schema = validator(schema_name).schema
-    node = schema
-    for part in path:
-        node = _resolve(schema, node)
-        if isinstance(part, int):
-            node = node.get("items", {})
-        else:
-            props = node.get("properties", {})
-            node = props.get(part) or (node.get("additionalProperties") if isinstance(node.get("additionalProperties"), dict) else {})
-    node = _resolve(schema, node)
-    return node.get("description")
-
-
-def _target(root: dict, node: dict) -> dict:
-    """The schema node with every $ref followed (unlike _resolve, past a property's own description)."""
-    while isinstance(node, dict) and "$ref" in node:
-        node = root["$defs"][node["$ref"].split("/")[-1]]
-    return node if isinstance(node, dict) else {}
-
-
-def _resolve(root: dict, node: dict) -> dict:
-    while isinstance(node, dict) and "$ref" in node and "description" not in node:
-        node = root["$defs"][node["$ref"].split("/")[-1]]
-    return node if isinstance(node, dict) else {}
-
-
 def _keys(categories: list) -> list[str]:
     return [item["key"] for item in categories]
 
 
 def codebook_problems(doc: Document, codebook: dict) -> list[Problem]:
     """Category values in a study file that are not in the review's codebook."""
-    data = doc.data
     problems = []
-
-    def check(path: tuple, value, group: str, what: str):
+    # The category fields are the ones the schema marks with x-codebook (evidence_site/schemas.py).
+    for path, value, group in schemas.codebook_values("study", doc.data):
         allowed = _keys(codebook[group])
+        what = schemas.CODEBOOK_ITEM[group]
         if value is not None and isinstance(value, str) and value not in allowed:
             problems.append(doc.problem(
                 path,
@@ -281,23 +242,6 @@ def codebook_problems(doc: Document, codebook: dict) -> list[Problem]:
                 f"expected one of: {', '.join(allowed)} (codebook.{group} in review.yml)",
                 "not-in-codebook",
             ))
-
-    intervention = data.get("intervention")
-    if isinstance(intervention, dict):
-        check(("intervention", "type"), intervention.get("type"), "intervention_types", "intervention type")
-    outcomes = data.get("outcomes")
-    for i, outcome in enumerate(outcomes if isinstance(outcomes, list) else []):
-        if isinstance(outcome, dict):
-            check(("outcomes", i, "domain"), outcome.get("domain"), "outcomes", "outcome domain")
-            check(("outcomes", i, "effect"), outcome.get("effect"), "effects", "effect class")
-    check(("overall_effect",), data.get("overall_effect"), "effects", "effect class")
-    quality = data.get("quality")
-    if isinstance(quality, dict):
-        check(("quality", "global"), quality.get("global"), "quality_ratings", "quality rating")
-        components = quality.get("components")
-        for name, rating in (components if isinstance(components, dict) else {}).items():
-            check(("quality", "components", name), name, "quality_components", "quality component")
-            check(("quality", "components", name), rating, "quality_ratings", "quality rating")
     return problems
 
 
@@ -351,7 +295,7 @@ def identity_problems(docs: list[Document], names: set[str] | None = None) -> li
 def is_study_id(value) -> bool:
     """Whether value has the form of a study id (the schema's pattern)."""
     return isinstance(value, str) and len(value) <= 80 and re.search(
-        validator("study").schema["properties"]["id"]["pattern"], value) is not None
+        schemas.node_at("study", ("id",))["pattern"], value) is not None
 
 
 def free_id(study_id: str, taken: set[str]) -> str | None:
@@ -365,7 +309,7 @@ def inferred_problems(doc: Document, absent: frozenset = frozenset()) -> list[Pr
     already reported as missing, not to be reported twice)."""
     problems = []
     entries = doc.data.get("inferred")
-    form = validator("study").schema["properties"]["inferred"]["items"]["properties"]["field"]["pattern"]
+    form = schemas.node_at("study", ("inferred", 0, "field"))["pattern"]
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
         if not isinstance(entry, dict) or not isinstance(entry.get("field"), str) \
                 or not re.search(form, entry["field"]):  # the schema reports a path of the wrong form
@@ -407,10 +351,10 @@ def future_problems(doc: Document, now: datetime.date) -> list[Problem]:
     """A publication year later than this year (the schema only bounds it loosely)."""
     citation = doc.data.get("citation")
     year = citation.get("year") if isinstance(citation, dict) else None
-    schema_max = validator("study").schema["properties"]["citation"]["properties"]["year"]["maximum"]
+    schema_max = schemas.node_at("study", ("citation", "year"))["maximum"]
     if type(year) is int and now.year < year <= schema_max:
         return [doc.problem(("citation", "year"), f"{describe(year)} is too large; the largest allowed is {now.year} "
-                            f"(this year); expected: {_description_at('study', ('citation', 'year'))}", "out-of-range")]
+                            f"(this year); expected: {schemas.description_at('study', ('citation', 'year'))}", "out-of-range")]
     return []
 
 
@@ -443,10 +387,9 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def date_problems(doc: Document, schema_name: str, now: datetime.date) -> list[Problem]:
     """Every date field (any value the schema gives the YYYY-MM-DD form): a real day, not in the future."""
-    root = validator(schema_name).schema
     problems = []
-    for path, value, node in _dates(root, root, doc.data, ()):
-        description = node.get("description") or _description_at(schema_name, path)
+    for path, value, node in _dates(schema_name, schemas.schema(schema_name), doc.data, ()):
+        description = node.get("description") or schemas.description_at(schema_name, path)
         expected = f"; expected: {description}" if description else ""
         day = parse_date(value)
         if day is None:
@@ -467,9 +410,9 @@ def parse_date(value) -> datetime.date | None:
         return None
 
 
-def _dates(root: dict, node: dict, value, path: tuple):
+def _dates(name: str, node: dict, value, path: tuple):
     """(path, value, schema node) for each text in value whose schema node has the date form."""
-    resolved = _target(root, node)
+    resolved = schemas.resolve(name, node)
     if isinstance(value, str) and resolved.get("pattern") == DATE and _DAY.fullmatch(value):  # else: the schema says
         yield path, value, node
     elif isinstance(value, dict):
@@ -477,10 +420,10 @@ def _dates(root: dict, node: dict, value, path: tuple):
         for key, item in value.items():
             child = resolved.get("properties", {}).get(key) or (extra if isinstance(extra, dict) else None)
             if child is not None:
-                yield from _dates(root, child, item, path + (key,))
+                yield from _dates(name, child, item, path + (key,))
     elif isinstance(value, list) and isinstance(resolved.get("items"), dict):
         for i, item in enumerate(value):
-            yield from _dates(root, resolved["items"], item, path + (i,))
+            yield from _dates(name, resolved["items"], item, path + (i,))
 
 
 def study_date_problems(doc: Document, review: dict | None) -> list[Problem]:
@@ -555,17 +498,16 @@ def validate_review(doc: Document) -> list[Problem]:
 
 def fill_optional(data: dict, schema_name: str) -> dict:
     """A copy of valid data with every optional property that is absent set to None."""
-    root = validator(schema_name).schema
-    return _fill(data, root, root)
+    return _fill(data, schemas.schema(schema_name), schema_name)
 
 
-def _fill(value, schema: dict, root: dict):
-    schema = _resolve(root, schema)
+def _fill(value, schema: dict, name: str):
+    schema = schemas.resolve(name, schema)
     if isinstance(value, dict) and "properties" in schema:
-        out = {name: None for name in schema["properties"]}
-        for name, item in value.items():
-            out[name] = _fill(item, schema["properties"].get(name, {}), root)
+        out = {key: None for key in schema["properties"]}
+        for key, item in value.items():
+            out[key] = _fill(item, schema["properties"].get(key, {}), name)
         return out
     if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        return [_fill(item, schema["items"], root) for item in value]
+        return [_fill(item, schema["items"], name) for item in value]
     return value

@@ -17,7 +17,9 @@ from evidence_site.aggregate import Count, summarise, wilson
 from evidence_site.build import prepare
 from evidence_site.charts import Band, build_charts, scale, svg_number, text_width, wrap
 from evidence_site.aggregate import study_name as study_label
-from evidence_site.render import _env, render_pages
+from evidence_site.render import environment, render_pages
+
+ENV = environment()  # one Jinja environment for the module, as the plugin keeps one a build
 
 ROOT = Path(__file__).resolve().parent.parent
 MADEUP = Path(__file__).resolve().parent / "fixtures" / "madeup-review"
@@ -29,11 +31,11 @@ TEMPLATES = {"effect_direction": "effect_direction", "gap_map": "gap_map", "pris
 # --- helpers --------------------------------------------------------------------------------------
 
 def svg_of(name: str, chart: dict) -> str:
-    return _env().get_template(f"charts/{TEMPLATES[name]}.svg.j2").render(chart=chart)
+    return ENV.get_template(f"charts/{TEMPLATES[name]}.svg.j2").render(chart=chart)
 
 
 def figures(macro: str, *args) -> str:
-    template = _env().from_string('{% import "charts/_figures.md.j2" as f %}{{ f.' + macro + "(*args) }}")
+    template = ENV.from_string('{% import "charts/_figures.md.j2" as f %}{{ f.' + macro + "(*args) }}")
     return template.render(args=args)
 
 
@@ -128,14 +130,14 @@ def test_svg_number_prints_numbers_only():
     (3, 12, "3/12 (25%; 95% CI 9–53%, calculated by this site)"),
 ])
 def test_wilson_known_values_on_the_page(n, of, text):
-    html = _env().from_string('{% import "_macros.md.j2" as m %}{{ m.count(c) }}').render(c=Count(n, of))
+    html = ENV.from_string('{% import "_macros.md.j2" as m %}{{ m.count(c) }}').render(c=Count(n, of))
     assert " ".join(re.sub(r"<[^>]+>", "", html).split()).startswith(text)
     assert ("fewer than 5 studies" in html) == (of < 5)
 
 
 def test_zero_of_zero_does_not_crash_and_says_so():
     assert wilson(0, 0) == (None, None) and Count(0, 0).interval is None
-    html = _env().from_string('{% import "_macros.md.j2" as m %}{{ m.count(c) }}').render(c=Count(0, 0))
+    html = ENV.from_string('{% import "_macros.md.j2" as m %}{{ m.count(c) }}').render(c=Count(0, 0))
     assert "0/0" in html and "no studies in this group" in html and "%" not in html
 
 
@@ -392,7 +394,7 @@ def test_real_data_figures():
 
 
 def test_study_label_matches_the_study_name_macro():
-    macro = _env().from_string('{% import "_macros.md.j2" as m %}{{ m.study_name(s) }}')
+    macro = ENV.from_string('{% import "_macros.md.j2" as m %}{{ m.study_name(s) }}')
     for root in (ROOT, MADEUP):
         for study in prepare(root).studies:
             assert unescape(macro.render(s=study)) == study_label(study)

@@ -60,8 +60,8 @@ def test_failed_build_leaves_previous_site_untouched_as_a_process(project):
 
 
 def test_build_failure_inside_mkdocs_is_reported_without_traceback(project):
-    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace("  - Methods: methods.md\n",
-                                                                                   "  - Methods: missing.md\n"))
+    # A nav in mkdocs.yml that disagrees with the page registry stops the build inside MkDocs.
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text() + "nav:\n  - Methods: missing.md\n")
     result = run(project, "build")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -74,7 +74,7 @@ def test_new_writes_a_commented_template_that_fails_check_until_filled(project):
     assert result.returncode == 0, result.stderr
     path = project / "studies" / "smith-2021.yml"
     text = path.read_text()
-    assert text.startswith("# yaml-language-server: $schema=../schema/study.schema.json\n")
+    assert text.startswith("# yaml-language-server: $schema=../evidence_site/schema/study.schema.json\n")
     assert "id: \"smith-2021\"" in text and "# Number of participants the study reports" in text
     check = run(project, "check")
     assert check.returncode == 1

@@ -21,9 +21,11 @@ from jsonschema import Draft202012Validator
 from evidence_site.aggregate import Count
 from evidence_site.build import prepare
 from evidence_site.csp import POLICY, csp_policy, script_hash
-from evidence_site.render import TEMPLATE_DIR, _env, doi_url, render_pages, safe_url
+from evidence_site.render import TEMPLATE_DIR, doi_url, environment, render_pages, safe_url
 from evidence_site.report import Reporter
 from html_safety import Page, site_pages
+
+ENV = environment()  # one Jinja environment for the module, as the plugin keeps one a build
 
 ROOT = Path(__file__).resolve().parent.parent
 MADEUP = Path(__file__).resolve().parent / "fixtures" / "madeup-review"
@@ -107,7 +109,7 @@ def markdown_to_html(text: str) -> str:
 
 
 def call(macro: str, args: tuple) -> str:
-    template = _env().from_string('{% import "_macros.md.j2" as m %}{{ m.' + macro + "(*args) }}")
+    template = ENV.from_string('{% import "_macros.md.j2" as m %}{{ m.' + macro + "(*args) }}")
     return template.render(args=args)
 
 
@@ -168,7 +170,7 @@ UNSAFE_IDS = ["../evil-2020", "../../../../evil-2020", "/tmp/evil-2020", "evil/.
 
 @pytest.mark.parametrize("study_id", UNSAFE_IDS)
 def test_unsafe_ids_are_refused_by_the_schema(study_id):
-    schema = json.loads((ROOT / "schema" / "study.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "evidence_site" / "schema" / "study.schema.json").read_text(encoding="utf-8"))
     assert not Draft202012Validator(schema["properties"]["id"]).is_valid(study_id)
 
 

@@ -255,7 +255,7 @@ def test_build_killed_before_the_swap_leaves_the_previous_site(tmp_path):
     previous = with_previous_site(project)
     (project / "slow_hook.py").write_text(SLOW_HOOK)
     config = (project / "mkdocs.yml").read_text()
-    (project / "mkdocs.yml").write_text(config.replace("hooks:\n", "hooks:\n  - slow_hook.py\n", 1))
+    (project / "mkdocs.yml").write_text(config + "\nhooks:\n  - slow_hook.py\n")
     marker = tmp_path / "built"
     build = start_build(project, BUILT_MARKER=str(marker))
     try:

@@ -164,3 +164,22 @@ def test_two_builds_are_byte_identical(project):
     studies = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in (project / "studies").glob("*.yml")]
     newest = max(str(s["updated"] or s["added"]) for s in studies)
     assert set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap)) == {newest}
+
+
+def test_category_fields_are_marked_in_the_schema_and_read_from_it():
+    from evidence_site import schemas
+
+    marked = {f.path: f.codebook for f in schemas.fields("study") if f.codebook}
+    assert marked == {"intervention.type": "intervention_types", "outcomes[].domain": "outcomes",
+                      "outcomes[].effect": "effects", "overall_effect": "effects", "quality.global": "quality_ratings"}
+    assert set(marked.values()) | {"quality_components"} == set(schemas.CODEBOOK_ITEM)
+    data = {"quality": {"global": "weak", "components": {"selection-bias": "strong"}},
+            "outcomes": [{"domain": "depression", "effect": "improved"}], "overall_effect": "mixed"}
+    assert list(schemas.codebook_values("study", data)) == [
+        (("outcomes", 0, "domain"), "depression", "outcomes"), (("outcomes", 0, "effect"), "improved", "effects"),
+        (("overall_effect",), "mixed", "effects"), (("quality", "global"), "weak", "quality_ratings"),
+        (("quality", "components", "selection-bias"), "selection-bias", "quality_components"),
+        (("quality", "components", "selection-bias"), "strong", "quality_ratings")]
+    rows = {row["path"]: row for row in study_fields({"effects": [{"key": "improved"}, {"key": "mixed"}]})}
+    assert rows["overall_effect"]["allowed"] == ["improved", "mixed"] and rows["design"]["allowed"] == []
+    assert schemas.resolve("study", {"$ref": "#/$defs/key"})["type"] == "string"

@@ -10,7 +10,9 @@ from markupsafe import Markup
 from evidence_site.aggregate import Count, codebook_labels
 from evidence_site.build import prepare
 from evidence_site.citation import review_citations
-from evidence_site.render import _env, doi_url, page_text, render_pages, safe_url
+from evidence_site.render import doi_url, environment, page_text, render_pages, safe_url
+
+ENV = environment()  # one Jinja environment for the module, as the plugin keeps one a build
 
 MADEUP = Path(__file__).resolve().parent / "fixtures" / "madeup-review"
 
@@ -21,7 +23,7 @@ def site():
 
 
 def call(macro: str, *args) -> str:
-    template = _env().from_string('{% import "_macros.md.j2" as m %}{{ m.' + macro + "(*args) }}")
+    template = ENV.from_string('{% import "_macros.md.j2" as m %}{{ m.' + macro + "(*args) }}")
     return template.render(args=args)
 
 

@@ -19,7 +19,8 @@ import yaml
 from evidence_site.aggregate import (NOT_YET_TRANSCRIBED, REVIEW_FIELDS, Count, Missing, codebook_labels,
                                      present_review, present_study)
 from evidence_site.build import build, prepare
-from evidence_site.render import _env, page_info, render_pages
+from evidence_site.pages import page_info
+from evidence_site.render import environment as _env, render_pages
 
 from conftest import ROOT, copy_project
 
@@ -199,7 +200,7 @@ def test_plain_facts_about_the_included_studies_have_no_interval(built_site):
 
 def test_cards_name_their_source_and_follow_one_rule():
     site = prepare(ROOT)
-    info = page_info(site.review, site.studies, site.summary, "https://evidence.example.org/review/")
+    info = page_info(site.review, site.studies, site.summary, site_url="https://evidence.example.org/review/")
     c = site.review["citation"]
     cards = {path: page["card"] for path, page in info.items() if page["card"]}
     assert cards
@@ -216,7 +217,7 @@ def test_cards_name_their_source_and_follow_one_rule():
 
 
 def test_madeup_cards_give_exact_sentences(madeup):
-    info = page_info(madeup.review, madeup.studies, madeup.summary, "")
+    info = page_info(madeup.review, madeup.studies, madeup.summary, site_url="")
     figure, caption = info["index.md"]["card"]
     assert figure == "2 of 4"
     assert caption == ("studies found that made-up calm improved, the review reports. The review rated 3 of the 4 "

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mkdocs.utils.yaml import yaml_load
 
 from .sitecheck import describe_violations, expect_none
 
@@ -21,12 +20,9 @@ LIGHT, DARK, PHONE = (pytest.mark.xdist_group(name) for name in ("light", "dark"
 @LIGHT
 def test_every_page_of_the_build_is_covered(pages, light):
     """Discovery finds the 404 page, each navigation entry and a page for every study file."""
-    with open(ROOT / "mkdocs.yml", encoding="utf-8") as config:
-        nav = yaml_load(config)["nav"]
-    expected = {"/404.html"}
-    for entry in nav:
-        source = next(iter(entry.values())).removesuffix(".md").removesuffix("index").rstrip("/")
-        expected.add(f"/{source}/" if source else "/")
+    from evidence_site.pages import PAGES  # the page registry, which the navigation is made from
+
+    expected = {"/404.html"} | {page.url for page in PAGES if page.nav}
     expected |= {f"/studies/{f.stem}/" for f in (ROOT / "studies").glob("*.yml")}
     assert expected <= set(pages), f"pages missing from the build: {sorted(expected - set(pages))}"
     assert set(light) == set(pages)
