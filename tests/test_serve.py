@@ -53,7 +53,7 @@ def test_serve_shows_data_problems_in_the_browser_until_fixed(project):
         study.write_text(good.replace(*TYPO), encoding="utf-8")  # a page of the last good build shows them too
         fetch_until(base + "studies/brown-2020/", lambda t: 'class="problems"' in t)
         study.write_text(good, encoding="utf-8")
-        fetch_until(base, lambda t: 'class="problems"' not in t and "Headline findings" in t)
+        fetch_until(base, lambda t: 'class="problems"' not in t and "Key messages" in t)
     finally:
         server.terminate()
         _, err = server.communicate(timeout=30)

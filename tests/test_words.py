@@ -54,7 +54,10 @@ def madeup_site(tmp_path_factory) -> Path:
     shutil.copy2(MADEUP / "review.yml", root / "review.yml")
     for study in (MADEUP / "studies").glob("*.yml"):
         shutil.copy2(study, root / "studies" / study.name)
-    (root / "published-urls.txt").write_text("/\n/findings/\n/press/\n", encoding="utf-8")
+    from evidence_site.pages import PAGES
+
+    # the made-up review publishes its registry pages (its own anchors differ from the real review's)
+    (root / "published-urls.txt").write_text("".join(f"{p.url}\n" for p in PAGES if p.published), encoding="utf-8")
     return build(root, root / "site")
 
 
@@ -335,7 +338,7 @@ def test_count_text():
 def test_every_review_schema_property_is_described():
     import json
 
-    schema = json.loads((ROOT / "schema" / "review.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "evidence_site" / "schema" / "review.schema.json").read_text(encoding="utf-8"))
     missing = []
 
     def walk(node, path):
