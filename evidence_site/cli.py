@@ -55,6 +55,8 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
                                                                     "into study files, checked like hand-written ones")
     imports.add_argument("file", type=Path)
     imports.add_argument("--update", action="store_true", help="replace existing study files whose row changed")
+    init = commands.add_parser("init", help="write a new review project into DIR (which must be new or empty)")
+    init.add_argument("dir", type=Path)
     args = parser.parse_args(argv)
     root = args.root.resolve()
     kept = " The previous site/ is unchanged." if args.command == "build" else ""
@@ -97,8 +99,27 @@ def missing_package(module: str | None, root: Path, argv: list[str]) -> str:
 def _run(args, root: Path) -> int:
     from . import build as pipeline
 
+    if args.command == "init":
+        from .project import NotEmpty, init
+
+        try:
+            init(args.dir)
+        except NotEmpty as error:
+            print(f"Error: {error}. Nothing was written.", file=sys.stderr)
+            return 2
+        print(f"Wrote a new review project into {args.dir}. Next: fill in review.yml; "
+              f"cd {args.dir} && python build_site.py check says what to fill first.")
+        return 0
     if args.command == "check":
-        site = pipeline.prepare(root)
+        try:
+            site = pipeline.prepare(root)
+        except InputError:
+            from .project import to_fill
+
+            guide = to_fill(root)  # a new project's review.yml: what to fill first, before the problem lines
+            if guide:
+                print(guide, file=sys.stderr)
+            raise
         print(f"OK: review.yml and {len(site.studies)} study files are valid and consistent with the review's reported results.")
         no_doi = [f"studies/{s['id']}.yml" for s in site.studies if not s["citation"]["doi"]]
         if no_doi:  # allowed (null: not found), but worth another look

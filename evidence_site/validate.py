@@ -462,12 +462,12 @@ def validate_review(doc: Document) -> list[Problem]:
                     "not-in-codebook"))
     sums = [
         (("reported", "overall"), sum(v for v in reported["overall"].values() if v is not None),
-         all(v is not None for v in reported["overall"].values()), "studies in the overall effect classes"),
+         _complete(reported["overall"].values()), "studies in the overall effect classes"),
         (("reported", "by_intervention_type"),
          sum(g["studies"] for g in reported["by_intervention_type"].values() if g),
-         all(reported["by_intervention_type"].values()), "studies across intervention types"),
+         _complete(reported["by_intervention_type"].values()), "studies across intervention types"),
         (("reported", "quality"), sum(v for v in reported["quality"].values() if v is not None),
-         all(v is not None for v in reported["quality"].values()), "quality ratings"),
+         _complete(reported["quality"].values()), "quality ratings"),
     ]
     for path, count, complete, what in sums:
         if count > total or (complete and count != total):
@@ -494,6 +494,12 @@ def validate_review(doc: Document) -> list[Problem]:
                                     f"PRISMA included count {review['prisma'].get('included')} differs from "
                                     f"reported.included_studies ({total})", "inconsistent-review"))
     return problems
+
+
+def _complete(values) -> bool:
+    """Whether a reported section gives every count: an empty one gives none (the review did not report it)."""
+    values = list(values)
+    return bool(values) and all(v is not None for v in values)
 
 
 def fill_optional(data: dict, schema_name: str) -> dict:
