@@ -121,9 +121,10 @@ def _value(name: str, node: dict, kinds: list[str], indent: int, pad: str) -> li
         entry[:first] = [f"{pad}  " + line.lstrip() for line in entry[:first]]  # the entry's first comment
         if node.get("minItems") or "null" in kinds:  # at least one entry: a placeholder to fill
             return [f"{pad}{name}:\n"] + entry
-        shown = [f"{pad}# {line[len(pad):].rstrip()}\n" if line.startswith(pad) else line for line in entry
-                 if not line.lstrip().startswith("#")]
-        return [f"{pad}# One entry looks like this:\n"] + shown + [f"{pad}{name}: []\n"]
+        shown = [f"{pad}#{line[len(pad):]}" for line in entry]
+        return [f"{pad}# An entry looks like this: remove the first # of each line, fill it in, one per item:\n"
+                ] + shown + [
+            f"{pad}{name}: []\n"]
     if "array" in kinds:
         return [f"{pad}{name}: {'null' if 'null' in kinds else '[]'}\n"]
     return [f"{pad}{name}: null\n"]
