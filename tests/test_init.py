@@ -256,3 +256,16 @@ def test_new_project_site_passes_axe_and_link_checks_on_every_page(built_new, ch
     sitecheck.expect_none([f"{r.path}: {p}" for r in reports.values() for p in r.network], "network problems")
     assert sum(len(r.links) for r in reports.values()) > len(reports), "the link check saw no links"
     assert all(u.startswith(base + "/") for r in reports.values() for u in r.requests)
+
+
+def test_every_template_file_is_package_data():
+    """pyproject.toml's package-data patterns (as setuptools globs them: * skips dot files) cover
+    every template file, so an installed wheel can write the whole project."""
+    import glob
+    import tomllib
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["evidence_site"]
+    package = TEMPLATE_DIR.parent
+    covered = {Path(p) for pattern in patterns for p in glob.glob(pattern, root_dir=package, recursive=True)}
+    files = {p.relative_to(package) for p in TEMPLATE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    assert files and files <= covered, sorted(map(str, files - covered))
