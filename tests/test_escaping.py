@@ -78,7 +78,8 @@ CALLS = {
     "study_reference": [((hostile_study()["citation"],), True)],
     "outcome_list": [((hostile_study(), hostile_labels()), True)],
     "study_row": [((hostile_study(), hostile_labels()), True)],
-    "study_rows_table": [(([], H), True)],
+    # rows come already rendered by study_row; the caption is the hostile part (no rows: a fixed sentence)
+    "study_rows_table": [((["<tr><td>a row</td></tr>"], H), True), (([], H), False)],
     "finding": [((HK, H, H, "findings/"), True)],
     "comparison_table": [(([hostile_row()], H, "type-", H, {"key": HK, "label": H}, H), True)],
     "pagination": [(({"label": H, "current": 2, "total": 3, "prev": H, "next": H},), False)],
