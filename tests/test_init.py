@@ -148,7 +148,7 @@ def test_check_on_a_new_project_says_what_to_fill_first_in_order(new_project, ca
     count = int(head.group(1))
     assert len(problems) == count and lines[-1] == f"Found {count} problems in 1 file."
     assert problems[0].startswith("review.yml:12:7: citation.authors[0].given: expected text, got null; "
-                                  "expected: The author's given names")
+                                  "expected: Given names")
     numbers = [int(p.split(":")[1]) for p in problems]
     assert numbers == sorted(numbers)  # the problem lines follow the file, in the same order as the steps
 
@@ -172,7 +172,7 @@ def test_a_half_filled_review_still_gets_the_guide_only_for_what_is_null(tmp_pat
     code, _, err = run(["--root", str(project), "check"], capsys)
     assert code == 1
     assert err.splitlines()[0].startswith("review.yml still has 1 required value left null.")
-    assert re.match(r"  1\. site \(line \d+\): About this site rather than the review\. Still null: title\.$",
+    assert re.match(r"  1\. site \(line \d+\): The site's own settings and the plain words its pages use for this review\. Still null: title\.$",
                     err.splitlines()[1])
 
 
@@ -181,11 +181,11 @@ def test_built_new_project_says_there_are_no_studies_yet(built_new):
         html = (built_new / path / "index.html").read_text(encoding="utf-8")
         return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
-    assert "No study file is on this list yet: none has been added to this site so far." in text("studies")
+    assert "No study is transcribed yet." in text("studies")
     assert '<table class="studies-table"' not in (built_new / "studies" / "index.html").read_text()
     assert "No study file has been added to this site yet, so there is no effect direction plot." in text("findings")
     assert "No study has been added yet." in text("whats-new")
-    assert "No study file is on this list yet" in text("studies/type/made-up-type")
+    assert "No transcribed study is in this list yet." in text("studies/type/made-up-type")
     assert "MADE-UP review written by the init test" in text("citation")
     for page in pages.PAGES:  # every registry page is built
         assert (built_new / page.url.strip("/") / "index.html").is_file(), page.url

@@ -269,7 +269,7 @@ def test_a_review_date_in_the_future_is_refused(project):
         prepare(project)
     assert [str(p) for p in caught.value.problems] == [
         f"review.yml:{line_of(review, 'published:')}:3: dates.published: 2999-08-11 is in the future (today is "
-        f"{today().isoformat()}) [future-date]"
+        f"{today().isoformat()}); expected: The date the review was published (YYYY-MM-DD), or null. [future-date]"
     ]
 
 
