@@ -179,6 +179,11 @@ def contribute_description(f: Facts) -> str:
             "generated from the schema.")
 
 
+def accessibility_description(f: Facts) -> str:
+    return ("How accessible this site is: the standard it aims for (WCAG 2.2 AA), what is tested and how, "
+            "known limitations, the date of the last check, and how to report a barrier.")
+
+
 def listing_description(listing: dict) -> str:
     return f"{listing['caption']}: a table of the transcribed studies, with a page for each."
 
@@ -222,6 +227,9 @@ PAGES: tuple[Page, ...] = (
          structured=(HIGHWIRE, ARTICLE, DATASET)),
     Page("whats-new.md", "whats-new.md.j2", _fixed("What's new"), "What's new", whats_new_description),
     Page("contribute.md", "contribute.md.j2", _fixed("Add a study"), "Add a study", contribute_description),
+    # Linked from every page's footer (overrides/partials/copyright.html), not from the navigation.
+    Page("accessibility.md", "accessibility.md.j2", _fixed("Accessibility statement"), None,
+         accessibility_description),
 )
 
 # The two families of generated pages: the per-type and per-outcome lists of studies (and the
@@ -229,6 +237,8 @@ PAGES: tuple[Page, ...] = (
 LISTING = Page("studies/type/{key}/index.md", "study-list.md.j2", _fixed(""), None, _fixed(""), search=False,
                og_type="article")
 STUDY = Page("studies/{id}.md", "study.md.j2", _fixed(""), None, _fixed(""), og_type="article")
+# A page to embed for each figure the build draws (evidence_site/reuse.py): kept out of search.
+FIGURE = Page("figures/{slug}.md", "figure.md.j2", _fixed(""), None, _fixed(""), search=False)
 
 # Drawing a social card takes about 25 ms. Past page_size studies, study pages share one card per
 # intervention type, so a review of thousands of studies still builds in seconds.
@@ -240,9 +250,11 @@ def nav(registry: tuple[Page, ...] = PAGES) -> list[dict]:
 
 
 def page_info(review: dict, studies: list[dict], summary: dict, registry: tuple[Page, ...] = PAGES,
-              page_size: int = PAGE_SIZE, site_url: str | None = None) -> dict[str, dict]:
+              page_size: int = PAGE_SIZE, site_url: str | None = None,
+              figures: list | None = None) -> dict[str, dict]:
     """For each generated page: its registry entry (or family), title, plain-text description,
-    the key figure its social card shows, and the card's file name."""
+    the key figure its social card shows, and the card's file name. figures: the (Figure, chart)
+    pairs this build exports (reuse.exported), each with a page to embed."""
     f = facts(review, studies, summary, site_url)
     info = {page.path: {"page": page, "title": page.title(f), "description": page.description(f), "card": page.card(f)}
             for page in registry}
@@ -252,6 +264,10 @@ def page_info(review: dict, studies: list[dict], summary: dict, registry: tuple[
                           "description": listing_description(listing)}
     for key, page in info.items():
         page["card_file"] = key.removesuffix(".md").removesuffix("/index")
+    for figure, chart in figures or []:
+        info[f"figures/{figure.slug}.md"] = {"page": FIGURE, "title": chart["title"], "card": None,
+                                             "description": chart["caption"]}
+        info[f"figures/{figure.slug}.md"]["card_file"] = f"figures/{figure.slug}"
     by_type = {t["key"]: t for t in summary["by_type"]}
     for study in studies:
         effect = f.labels["effects"][study["overall_effect"]]["label"] if study["overall_effect"] else None

@@ -19,9 +19,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from . import PACKAGE_DIR, metadata, pages, urls
+from . import PACKAGE_DIR, accessibility, metadata, pages, reuse, urls
 from .build import Site, prepare
+from .charts import build_charts
 from .cards import card
+from .citation import review_citations
 from .csp import csp_policy
 from .export import downloads
 from .feed import atom
@@ -43,6 +45,8 @@ class EvidenceConfig(base.Config):
     """Every published address; a build fails if one stops resolving."""
     page_size = c.Type(int, default=PAGE_SIZE)
     """Rows in one study table or per-study figure; past this, lists are paged."""
+    accessibility_record = c.Type(str, default=accessibility.RECORD)
+    """The last accessibility check's record (written by the browser tests), read by /accessibility/."""
 
 
 def card_path(page: dict) -> str:
@@ -75,6 +79,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.info: dict[str, dict] = {}  # page facts by source path
         self.blocks: dict[str, list[str]] = {}  # finished HTML kept out of the Markdown parser, by page
         self.cards: dict[tuple, bytes] = {}  # drawn cards by content, so `serve` redraws only what changed
+        self.pngs: dict[str, bytes] = {}  # figure PNGs by the hash of their SVG: each drawn once
         self.pages: set[str] = set()  # the pages of the last good build (serve shows problems on each)
         self.dropped: list = []  # published addresses the last build no longer serves
         self.handed = False  # whether this build's Site came from build_site.py
@@ -122,15 +127,26 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.report = reporter(site.review, config.site_url or "")  # "Report a problem" links, if a repository is named
         self.study_pages = {f"studies/{s['id']}.md": s for s in site.studies}
         config.extra["release"] = footer_facts(site.review, site.summary)  # every page's footer (overrides/main.html)
+        charts = build_charts(site.review, site.studies, site.summary,
+                              per_study=len(site.studies) <= self.config.page_size)
         self.info = pages.page_info(site.review, site.studies, site.summary, self.registry, self.config.page_size,
-                                     config.site_url or "")
+                                    config.site_url or "", figures=reuse.exported(charts))
         example = root / self.config.studies / f"{site.studies[0]['id']}.yml" if site.studies else None
         example_text = example.read_text(encoding="utf-8") if example else ""
+        try:
+            record = accessibility.read_record(root, self.config.accessibility_record)
+        except InputError as error:
+            raise PluginError(str(error)) from None
         rendered = render_pages(site.review, site.studies, site.summary, example_text, config.site_url or "",
-                                env=self.env, page_size=self.config.page_size, registry=self.registry)
+                                env=self.env, page_size=self.config.page_size, registry=self.registry,
+                                charts=charts, accessibility=record)
         generated = dict(rendered)
         generated["feed.xml"] = atom(site.review, site.studies, config.site_url or "/")
         generated.update(downloads(site.review, site.studies))
+        site_css = Path(config.docs_dir) / "assets" / "site.css"
+        generated.update(reuse.figure_files(
+            self.env, site.review, charts, review_citations(site.review)["vancouver"], config.site_url or "",
+            site_css.read_text(encoding="utf-8") if site_css.is_file() else "", self.pngs))
         for path, content in generated.items():
             _add(files, config, path, content, path not in self.info or self.info[path]["page"].nav is not None)
         self.pages = set(rendered)

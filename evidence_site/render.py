@@ -187,15 +187,18 @@ def environment() -> Environment:
 
 def render_pages(review: dict, studies: list[dict], summary: dict, example_text: str = "",
                  site_url: str = "", *, env: Environment | None = None, page_size: int = PAGE_SIZE,
-                 registry=None) -> dict[str, str]:
+                 registry=None, charts: dict | None = None, accessibility: dict | None = None) -> dict[str, str]:
     """Every generated page as {source path under docs/: Markdown text}: the registry's pages
     (evidence_site/pages.py), the lists of studies and a page per study.
 
     example_text is the text of one study file, shown as the worked example on /contribute/;
     site_url (the published address, if known) makes the press page's permalinks absolute.
     env is the Jinja environment to reuse (the plugin keeps one, so templates compile once a build).
+    charts: the figures (charts.build_charts), if the caller computed them; each exported one gets
+    its reuse kit and a page to embed. accessibility: the last accessibility check's record, or None.
     """
-    from .pages import LISTING, PAGES, STUDY
+    from .pages import FIGURE, LISTING, PAGES, STUDY, url_of
+    from .reuse import attach_kits
 
     registry = PAGES if registry is None else registry
     env = env or environment()
@@ -204,8 +207,10 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
     context = {"review": present_review(review), "studies": studies, "summary": summary, "labels": labels,
                "citations": review_citations(review, studies)}
     paged = len(studies) > page_size
-    context["charts"] = build_charts(review, studies, summary, per_study=not paged)  # computed once
+    context["charts"] = charts or build_charts(review, studies, summary, per_study=not paged)  # computed once
+    figures = attach_kits(review, context["charts"], context["citations"]["vancouver"], site_url)
     context["paged"] = paged
+    context["accessibility"] = accessibility
     pages = {}
     context.update(site_url=site_url, report=reporter(review, site_url),
                    check_example=check_example(example_text, review["codebook"], studies),
@@ -237,6 +242,10 @@ def render_pages(review: dict, studies: list[dict], summary: dict, example_text:
             plot = (effect_direction(review, listing["studies"], summary, listing["type_key"])
                     if listing["type_key"] and listing["studies"] else None)
             pages[path] = env.get_template(LISTING.template).render(context, listing=listing, plot=plot)
+    figure_template = env.get_template(FIGURE.template)
+    for figure, chart in figures:
+        pages[f"figures/{figure.slug}.md"] = figure_template.render(
+            context, figure=figure, chart=chart, kit=chart["reuse"], home_url=url_of(figure.home).lstrip("/"))
     study_template = env.get_template(STUDY.template)
     for study in studies:
         if not _SAFE_ID.fullmatch(str(study["id"])):  # validation refuses such ids; an id never becomes a path
@@ -267,17 +276,27 @@ def study_listings(review: dict, studies: list[dict], summary: dict, page_size: 
     """(source path, listing) for /studies/ and the per-type and per-outcome lists, each split into
     pages of page_size rows, so no page grows with the number of studies."""
     paged = len(studies) > page_size
-    groups = [("studies", "", "Studies", "All transcribed studies.", studies, None)]
+    groups = [("studies", "", "Studies", "All transcribed studies.", studies, None, False)]
     for t in summary["by_type"]:
         mine = [s for s in studies if s["intervention"]["type"] == t["key"]]
         groups.append((f"studies/type/{t['key']}", "../../", f"{t['label']} studies",
                        f"{t['definition']} {plural(len(mine), 'transcribed study', 'transcribed studies')} "
-                       f"{'is' if len(mine) == 1 else 'are'} of this type.", mine, t["key"]))
+                       f"{'is' if len(mine) == 1 else 'are'} of this type.", mine, t["key"], False))
     for o in summary["by_outcome"]:
         mine = [s for s in studies if any(x["domain"] == o["key"] for x in s["outcomes"] or [])]
         groups.append((f"studies/outcome/{o['key']}", "../../", f"Studies that measured {o['label'].lower()}",
-                       f"{o['definition']} {plural(len(mine), 'transcribed study', 'transcribed studies')} measured it.", mine, None))
-    for folder, base, title, intro, members, type_key in groups:
+                       f"{o['definition']} {plural(len(mine), 'transcribed study', 'transcribed studies')} measured it.", mine, None, False))
+    # The studies behind each filled cell of the evidence gap map (charts.gap_map links its cells here).
+    for t in summary["by_type"]:
+        of_type = [s for s in studies if s["intervention"]["type"] == t["key"]]
+        for o in review["codebook"]["outcomes"]:
+            mine = [s for s in of_type if any(x["domain"] == o["key"] for x in s["outcomes"] or [])]
+            if mine:
+                groups.append((f"studies/type/{t['key']}/outcome/{o['key']}", "../../../../",
+                               f"{t['label']} studies that measured {o['label'].lower()}",
+                               f"The {plural(len(mine), 'transcribed ' + t['label'].lower() + ' study', 'transcribed ' + t['label'].lower() + ' studies')} that measured "
+                               f"{o['label'].lower()}: one cell of the evidence gap map.", mine, None, True))
+    for folder, base, title, intro, members, type_key, cell in groups:
         chunks = [members[i:i + page_size] for i in range(0, len(members), page_size)] or [[]]
         for number, chunk in enumerate(chunks, 1):
             page_base = base if number == 1 else base + "../"
@@ -291,6 +310,6 @@ def study_listings(review: dict, studies: list[dict], summary: dict, page_size: 
                 "title": title if number == 1 else f"{title}, page {number}",
                 "intro": intro, "studies": chunk, "base": page_base, "caption": caption, "paged": paged,
                 "pagination": _pagination(f"Pages of {title.lower()}", number, len(chunks), first_url, page_url),
-                "type_key": type_key,
+                "type_key": type_key, "gap_cell": cell,
             }
             yield (f"{folder}/index.md" if number == 1 else f"{folder}/{number}.md"), listing
