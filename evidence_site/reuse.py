@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import re
 from dataclasses import dataclass
 
@@ -144,13 +145,15 @@ def palette(site_css: str) -> dict[str, str]:
 def image_css(review: dict, colours: dict[str, str]) -> str:
     rules = [_IMAGE_CSS.strip()]
     for effect in review["codebook"]["effects"] + [{"key": "unknown"}]:
-        colour = colours.get(f"es-chart-{effect['key']}") or colours.get("es-chart-no-effect")
+        colour = (colours.get(f"es-chart-{effect['key']}") or colours.get("es-chart-no-effect")
+                  or colours["md-default-fg-color"])
         rules.append(f"text.es-fx-{effect['key']}, .es-fx-{effect['key']} {{ fill: {colour}; }}")
     for place in ("best", "mid", "worst"):
-        colour = colours[f"es-chart-q-{place}"]
+        colour = colours.get(f"es-chart-q-{place}", colours["md-default-fg-color--light"])  # no site.css: grey
         rules.append(f".es-shade.es-q-{place}, .es-fill.es-q-{place}, .es-bar.es-q-{place}, "
                      f".es-q-{place} .es-pip-on {{ fill: {colour}; }}")
-    return _VAR.sub(lambda m: colours.get(m.group(1), "currentColor"), "\n".join(rules))
+    fallback = {"es-chart-tint": "0.2", "es-chart-bar": colours["md-default-fg-color--light"]}
+    return _VAR.sub(lambda m: colours.get(m.group(1)) or fallback.get(m.group(1), "currentColor"), "\n".join(rules))
 
 
 def _legend_layout(items: list[dict], width: float, top: float) -> tuple[list[dict], float]:
@@ -169,7 +172,7 @@ def download_svg(env, review: dict, figure: Figure, chart: dict, vancouver: str,
                  colours: dict[str, str]) -> str:
     """The figure as a standalone SVG file: title, figure, key, source and licence, all inside."""
     inner_w = max(chart["width"], MIN_WIDTH)
-    width = inner_w + 2 * MARGIN
+    width = math.ceil(inner_w + 2 * MARGIN)  # whole units, so the PNG is exactly ZOOM times as large
     title_lines = wrap(chart["title"], inner_w, 16)
     y = MARGIN + 16
     title = [{"text": t, "y": y + i * 21} for i, t in enumerate(title_lines)]
@@ -183,7 +186,7 @@ def download_svg(env, review: dict, figure: Figure, chart: dict, vancouver: str,
         for line in wrap(text, inner_w, SMALL):
             y += 15
             notes.append({"text": line, "y": y})
-    height = y + MARGIN
+    height = math.ceil(y + MARGIN)
     inner = env.get_template(figure.template).render(chart=chart, links=None)
     return env.get_template("charts/download.svg.j2").render(
         chart=chart, width=width, height=height, margin=MARGIN, title=title, figure_y=figure_y,
@@ -201,11 +204,6 @@ def png(svg: str, cache: dict[str, bytes]) -> bytes:
                                                  font_dirs=[str(FONT_DIR)], font_family="DejaVu Sans",
                                                  sans_serif_family="DejaVu Sans"))
     return cache[key]
-
-
-def svg_size(chart_svg: str) -> tuple[float, float]:
-    match = re.search(r'<svg[^>]*\swidth="([\d.]+)"\s+height="([\d.]+)"', chart_svg)
-    return float(match.group(1)), float(match.group(2))
 
 
 # --- the data as CSV: the same rows and numbers as the figure's table -----------------------------
@@ -245,7 +243,7 @@ def table_rows(figure: Figure, chart: dict) -> tuple[list[str], list[list]]:
                 for r in chart["rows"]]
     elif figure.key == "completeness":
         header = ["intervention_type", "review", "transcribed", "missing"]
-        rows = [[r["label"], r["reported"] if r["reported"] is not None else "not reported", r["transcribed"],
+        rows = [[r["label"], r["reported"] if r["reported"] is not None else "not yet transcribed", r["transcribed"],
                  r["missing"] if r["missing"] is not None else "unknown"] for r in chart["rows"]]
     else:  # a new figure must say how its table becomes rows
         raise ValueError(f"no CSV layout for figure {figure.key!r}")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -83,3 +86,59 @@ def golden(request):
         assert text == path.read_text(encoding="utf-8"), f"output differs from {path}"
 
     return check
+
+
+# --- The accessibility record that /accessibility/ reads (evidence_site/accessibility.py) -------
+# Written only when asked: ACCESSIBILITY_RECORD=path (scripts/accessibility_record.py sets it). Each
+# pass over every page (light, dark, phone) reports its pages and axe-core violations through the
+# test report, which pytest-xdist hands to the controlling process; that process writes the file.
+RECORD_ENV = "ACCESSIBILITY_RECORD"
+PASSES = {"light": ("light", 1280), "dark": ("dark", 1280), "phone": ("light", 360)}
+_record: dict = {"passes": {}, "outcomes": [], "engines": {}}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if not os.environ.get(RECORD_ENV) or report.when != "call":
+        return
+    args = getattr(item, "funcargs", {})
+    for name, (palette, width) in PASSES.items():
+        if isinstance(args.get(name), dict) and args[name]:
+            reports = args[name].values()
+            report.user_properties.append(("a11y-pass", json.dumps({
+                "name": name, "palette": palette, "width": width, "pages": len(args[name]),
+                "violations": sum(len(v["nodes"]) for r in reports for v in r.violations)})))
+    if "browser" in args:
+        report.user_properties.append(("a11y-engine", json.dumps({"Chromium": args["browser"].version})))
+
+
+def pytest_runtest_logreport(report):
+    if not os.environ.get(RECORD_ENV):
+        return
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        _record["outcomes"].append((report.nodeid, report.outcome))
+    for key, value in report.user_properties:
+        if key == "a11y-pass":
+            facts = json.loads(value)
+            _record["passes"][facts["name"]] = facts
+        elif key == "a11y-engine":
+            _record["engines"].update(json.loads(value))
+
+
+def pytest_sessionfinish(session):
+    path = os.environ.get(RECORD_ENV)
+    if not path or hasattr(session.config, "workerinput"):  # xdist workers hand their reports on
+        return
+    from importlib.metadata import version
+
+    from evidence_site.accessibility import make_record, write_record
+
+    axe = re.match(r"/\*! axe v([\d.]+)", (ROOT / "tests/browser/vendor/axe-core/axe.min.js").read_text(encoding="utf-8"))
+    engines = {**_record["engines"], "Playwright": version("playwright")}
+    if axe:
+        engines["axe-core"] = axe.group(1)
+    tested = [(nodeid, outcome) for nodeid, outcome in _record["outcomes"]
+              if "tests/browser/" in nodeid or "test_conformance" in nodeid]
+    write_record(Path(path), make_record(list(_record["passes"].values()), tested, engines))
