@@ -253,8 +253,10 @@ def gap_map(review: dict, studies: list[dict], summary: dict) -> dict:
                           "studies": len(measured), "improved": improved,
                           # the page that lists exactly these study files (render.study_listings)
                           "listing": f"studies/type/{t['key']}/outcome/{c['key']}/" if measured else None,
-                          "link_label": (f"{t['label']}, {c['label'].lower()}: {_plural(len(measured), 'study file', 'study files')}, "
-                                         f"{improved} {favourable['label'].lower()}; list them"),
+                          # starts with the cell's visible text ("3 ▲2"), as its accessible name must
+                          "link_label": (f"{len(measured)} {fav_symbol}{improved}: {t['label']}, {c['label'].lower()}, "
+                                         f"{_plural(len(measured), 'study file', 'study files')}, {improved} "
+                                         f"{favourable['label'].lower()}; list them"),
                           "share": Count(improved, len(measured), False, summary["small_group_below"]) if measured else None,  # counted here: no interval
                           "weakest": weakest, "quality_mix": mix, "names": [study_name(s) for s in measured]})
         rows.append({"key": t["key"], "label": t["label"], "note": _transcribed_of(t), "y": row.at(r), "h": row.size,

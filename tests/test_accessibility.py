@@ -43,7 +43,7 @@ def test_statement_reads_the_committed_record(project: Path, tmp_path: Path):
                                                datetime.date(2026, 11, 30)))
     site = build(project, tmp_path / "site")
     text = text_of((site / "accessibility" / "index.html").read_text(encoding="utf-8"))
-    assert "WCAG) 2.2 at level AA" in text
+    assert "(WCAG) 2.2 at level AA" in text
     assert "The last recorded check ran on 2026-11-30 , with Chromium 140.0.1, axe-core 4.14.1" in text
     assert "It found problems: 2 axe-core violations and 1 failed test" in text
     assert "phone light 360 px 57 2" in text and "light light 1280 px 57 0" in text
