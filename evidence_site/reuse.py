@@ -86,7 +86,7 @@ def licence_line(review: dict) -> str:
 def kit(review: dict, vancouver: str, figure: Figure, chart: dict, site_url: str) -> dict:
     """What a page shows under the figure: its downloads, citation prompt and embed code."""
     embed_url = f"{site_url}figures/{figure.slug}/" if site_url else f"[this site's address]/figures/{figure.slug}/"
-    height = round(chart["height"] + 200 + 22 * len(chart.get("legend", [])) / 3)
+    height = round(chart["height"] + 460 + 22 * len(chart.get("legend", [])) / 3)  # with caption, key and footer
     snippet = (f'<iframe src="{embed_url}" title="{_attr(chart["title"])}" width="100%" '
                f'height="{height}" loading="lazy" style="border:0"></iframe>')
     lic = terms(review)

@@ -225,7 +225,7 @@ def test_each_figure_has_a_minimal_page_to_embed(built_site, real):
     for figure, chart in exported(real):
         html = (built_site / "figures" / figure.slug / "index.html").read_text(encoding="utf-8")
         assert f'id="{chart["id"]}"' in html and "<svg" in html
-        assert "md-sidebar" not in html and "md-footer" not in html and "md-tabs" not in html
+        assert "md-sidebar" not in html and "md-tabs" not in html and "md-nav" not in html
         assert 'http-equiv="Content-Security-Policy"' in html
         assert "Source: " in html and site.review["citation"]["doi"] in html
         assert f'href="{lic["url"]}"' in html
