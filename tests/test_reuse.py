@@ -244,7 +244,7 @@ def test_each_figures_page_shows_downloads_citation_prompt_and_embed_code(publis
         for ext in ("svg", "png", "csv"):
             assert f'href="../figures/{figure.slug}.{ext}" download' in block
         assert "If you use this figure, cite: Plackett R" in block
-        code = re.search(r"<pre[^>]*><code>(.*?)</code></pre>", block, re.S).group(1)
+        code = re.search(r"<pre[^>]*><code[^>]*>(.*?)</code></pre>", block, re.S).group(1)
         snippet = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), code)
         assert snippet.startswith(f'<iframe src="{PUBLISHED_URL}figures/{figure.slug}/" title="')
         assert 'title=""' not in snippet and snippet.endswith("></iframe>")
