@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .aggregate import consistency_problems, summarise
+from .cache import StudyCache
 from .load import Document, load_file
 from .problems import InputError, Problem
 from .validate import fill_optional, validate_review, validate_studies
@@ -25,7 +26,7 @@ class Site:
     summary: dict
 
 
-def load_studies(root: Path, studies: str = "studies") -> list[Document]:
+def load_studies(root: Path, studies: str = "studies", cache: StudyCache | None = None) -> list[Document]:
     folder = root / studies
     docs = []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
@@ -42,25 +43,40 @@ def load_studies(root: Path, studies: str = "studies") -> list[Document]:
             docs.append(Document(name, problems=[Problem(name, 1, 1, "(file)",
                         "study files must end in .yml; rename it to <id>.yml", "bad-file-name")]))
             continue
-        docs.append(load_file(path, name))
+        docs.append(cache.load(path, name) if cache else load_file(path, name))
     return docs
 
 
-def prepare(root: Path, review: str = "review.yml", studies: str = "studies") -> Site:
-    """Load and check every input file (paths relative to root); raise InputError listing every problem found."""
+def prepare(root: Path, review: str = "review.yml", studies: str = "studies", cache: StudyCache | None = None) -> Site:
+    """Load and check every input file (paths relative to root); raise InputError listing every problem found.
+
+    Study files whose content was checked before come from the cache (evidence_site/cache.py);
+    pass the same StudyCache again (the plugin does, across `serve` rebuilds) to keep them in memory."""
     review_doc = load_file(root / review, review)
     problems = list(review_doc.problems)
     if review_doc.data is not None:
         problems += validate_review(review_doc)
     review_ok = review_doc.data is not None and not problems
-    docs = load_studies(root, studies)
+    cache = (cache or StudyCache(root)) if review_ok else None
+    if cache:
+        cache.start(review_doc.data["codebook"])
+    docs = load_studies(root, studies, cache)
     for doc in docs:
         problems += doc.problems
     problems += validate_studies(docs, review_doc.data["codebook"] if review_ok else None,
-                                 review=review_doc.data if review_ok else None)
+                                 review=review_doc.data if review_ok else None,
+                                 checked=set(cache.checked) if cache else ())
     if problems:
         raise InputError(problems)
-    records = sorted((fill_optional(doc.data, "study") for doc in docs), key=lambda s: s["id"])
+    records = []
+    for doc in docs:
+        if cache and doc.file in cache.checked:
+            records.append(cache.checked[doc.file])
+            continue
+        records.append(fill_optional(doc.data, "study"))
+        if cache and doc.file in cache.fresh:
+            cache.put(cache.fresh[doc.file], doc, records[-1])
+    records.sort(key=lambda s: s["id"])
     data = fill_optional(review_doc.data, "review")
     problems = consistency_problems(review_doc, records, docs)
     if problems:
@@ -82,7 +98,8 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
         _clean_leftovers(site_dir)
     config = load_config(str(root / "mkdocs.yml"), strict=True)
     plugin = evidence_plugin(config)
-    site = prepare(root, plugin.config.review, plugin.config.studies)
+    plugin.study_cache = StudyCache(root)
+    site = prepare(root, plugin.config.review, plugin.config.studies, plugin.study_cache)
     plugin.prepared = site  # checked once: the plugin builds from it instead of loading the files again
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".site-build-{os.getpid()}-", dir=site_dir.parent))

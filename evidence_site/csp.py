@@ -10,6 +10,7 @@ never be allowed. The plugin gives the theme's templates csp_policy as a filter.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 
@@ -40,5 +41,10 @@ def script_hash(text: str) -> str:
 
 def csp_policy(theme_scripts: str) -> str:
     """The policy, allowing the inline scripts found in theme_scripts (the theme's rendered partials)."""
-    hashes = sorted({script_hash(body) for body in _INLINE_SCRIPT.findall(str(theme_scripts))})
+    return _policy(str(theme_scripts))
+
+
+@functools.lru_cache(maxsize=64)  # the partials are the same text on almost every page: hashed once a build
+def _policy(theme_scripts: str) -> str:
+    hashes = sorted({script_hash(body) for body in _INLINE_SCRIPT.findall(theme_scripts)})
     return POLICY.format(hashes=" ".join(hashes))

@@ -20,7 +20,9 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from . import PACKAGE_DIR, accessibility, metadata, pages, reuse, urls
+from .aggregate import codebook_labels
 from .build import Site, prepare
+from .cache import StudyCache
 from .charts import build_charts
 from .cards import card
 from .citation import review_citations
@@ -30,6 +32,7 @@ from .feed import atom
 from .problems import InputError
 from .release import footer_facts
 from .report import reporter
+from .search import search_index, study_entries
 from .render import HTML_BLOCK_END, HTML_BLOCK_START, PAGE_SIZE, environment, preformatted, render_pages
 
 _CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
@@ -89,6 +92,10 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.study_pages: dict[str, dict] = {}
         self.registry = pages.PAGES  # the site's pages, declared once (evidence_site/pages.py)
         self.export: dict | None = None  # set by build.export(): the generated files and page metadata, kept
+        self.study_cache: StudyCache | None = None  # checked study files by content, kept across serve's rebuilds
+        self.search_index = None  # the theme's search index, given study pages' entries (evidence_site/search.py)
+        self.written: dict[str, dict] = {}  # study pages whose search entries this plugin writes: their study
+        self.labels: dict = {}
 
     def on_startup(self, *, command, dirty) -> None:  # defining it keeps one instance across serve's rebuilds
         self.serving = command == "serve"
@@ -116,9 +123,11 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
     def on_files(self, files, config):
         root = Path(config.config_file_path).resolve().parent
         site, self.prepared = self.prepared, None
+        self.written, self.search_index = {}, None
         self.handed = site is not None
         try:
-            site = site or prepare(root, self.config.review, self.config.studies)
+            self.study_cache = self.study_cache or StudyCache(root)
+            site = site or prepare(root, self.config.review, self.config.studies, self.study_cache)
         except InputError as error:
             if not self.serving:
                 raise PluginError(f"the study data has problems:\n{error}") from None
@@ -131,6 +140,11 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                               per_study=len(site.studies) <= self.config.page_size)
         self.info = pages.page_info(site.review, site.studies, site.summary, self.registry, self.config.page_size,
                                     config.site_url or "", figures=reuse.exported(charts))
+        # Study pages are indexed from their data, not parsed by the search plugin (evidence_site/search.py);
+        # an exported folder leaves them to whichever engine builds it.
+        self.search_index = search_index(config) if self.export is None else None
+        self.labels = codebook_labels(site.review)
+        self.written = {f"studies/{study['id']}.md": study for study in site.studies} if self.search_index else {}
         example = root / self.config.studies / f"{site.studies[0]['id']}.yml" if site.studies else None
         example_text = example.read_text(encoding="utf-8") if example else ""
         try:
@@ -188,6 +202,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                                           else self.report.page(page.title or page_data["title"], page.url))
             if self.export is not None:
                 self.export["meta"][page.file.src_uri] = {"title": page.title, **page.meta}
+            if page.file.src_uri in self.written:
+                page.meta["search"] = {"exclude": True}  # on_page_context writes its entries instead
         # Large finished HTML blocks skip the Markdown parser (slow on raw HTML) and return afterwards.
         blocks = self.blocks[page.file.src_uri] = []
 
@@ -196,6 +212,15 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             return f"\n\nESHTMLBLOCK{len(blocks) - 1}\n\n"
 
         return _HTML_BLOCK.sub(stash, markdown)
+
+    def on_page_context(self, context, page, config, nav):
+        # Runs after the search plugin's (listed before this one in mkdocs.yml), so the entries land
+        # where that plugin would have put the ones it parsed: the index keeps its order.
+        study = self.written.get(page.file.src_uri)
+        if study is not None:
+            self.search_index.entries.extend(
+                study_entries(study, self.labels, page.meta.get("title", page.title), page.url, page.toc))
+        return context
 
     def on_page_content(self, html, page, config, files):
         for number, block in enumerate(self.blocks.pop(page.file.src_uri, [])):

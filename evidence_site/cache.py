@@ -1,0 +1,98 @@
+"""Study files loaded and checked once: the result is kept by the file's content.
+
+A study file that loaded and passed the per-file checks (schema, inferred list, codebook) is kept,
+as JSON: the loaded Document and its record with every optional field filled, under
+.cache/evidence-site/ beside review.yml, named by a hash of: the package version, both schema
+files, the review's codebook, the file's name and its bytes. Change any of them and the entry is
+not found, so the file is loaded and checked again. Files with problems are never kept. The folder
+is git-ignored and safe to delete at any time. Checks that depend on the date or on other files
+(a date in the future, two files with one id) run on every build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from . import PACKAGE_DIR, __version__
+from .load import Document
+
+FOLDER = Path(".cache") / "evidence-site"
+
+
+def salt(codebook: dict | None) -> bytes:
+    """What every entry's key shares: the code's version, the schemas and the codebook."""
+    digest = hashlib.sha256(__version__.encode())
+    for name in ("study.schema.json", "review.schema.json"):
+        digest.update((PACKAGE_DIR / "schema" / name).read_bytes())
+    digest.update(json.dumps(codebook, sort_keys=True).encode())
+    return digest.digest()
+
+
+def key(salt_bytes: bytes, name: str, raw: bytes) -> str:
+    return hashlib.sha256(salt_bytes + name.encode() + b"\0" + raw).hexdigest()
+
+
+class StudyCache:
+    """Entries on disk under root/.cache/evidence-site/, and in memory for the life of the object
+    (the plugin keeps one across `serve` rebuilds, so an unchanged file is not even read back)."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / FOLDER
+        self.memory: dict[str, tuple] = {}
+        self.hits = self.misses = 0
+        self.salt = b""
+        self.checked: dict[str, dict] = {}  # file name -> filled record, for this build's files found here
+        self.fresh: dict[str, str] = {}  # file name -> key, for this build's files loaded and checked anew
+
+    def start(self, codebook: dict) -> None:
+        self.salt, self.checked, self.fresh = salt(codebook), {}, {}
+
+    def load(self, path: Path, name: str) -> Document:
+        """The file's Document: from the cache if its content was checked before, else loaded."""
+        from .load import load_bytes, load_file
+
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return load_file(path, name)  # says why it cannot be read
+        entry = key(self.salt, name, raw)
+        found = self.get(entry)
+        if found is not None:
+            self.checked[name] = found[1]
+            return found[0]
+        self.fresh[name] = entry
+        return load_bytes(raw, name)
+
+    def get(self, entry: str):
+        if entry in self.memory:
+            self.hits += 1
+            return self.memory[entry]
+        try:  # JSON, not pickle: reading an entry can never run code, whoever wrote the folder
+            stored = json.loads((self.folder / entry[:2] / f"{entry}.json").read_bytes())
+            doc = Document(stored["file"], stored["data"],
+                           {tuple(path): (line, col) for path, line, col in stored["positions"]})
+            value = (doc, stored["record"])
+        except (OSError, ValueError, KeyError, TypeError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        self.memory[entry] = value
+        return value
+
+    def put(self, entry: str, doc: Document, record: dict) -> None:
+        self.memory[entry] = (doc, record)
+        target = self.folder / entry[:2] / f"{entry}.json"
+        stored = {"file": doc.file, "data": doc.data, "record": record,
+                  "positions": [[list(path), line, col] for path, (line, col) in doc.positions.items()]}
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(stored, out, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, target)  # a reader never sees half an entry
+        except OSError:  # a read-only checkout still builds, just without the cache
+            pass
