@@ -71,6 +71,9 @@ def make_project(dest: Path, n_studies: int, seed: int = 1) -> Path:
     review["prisma"] = {"records_identified": n_studies * 10, "included": n_studies}
     review["limitations"] = [item for item in review["limitations"] if not item.get("figure")]
     review["site"]["title"] = f"Made-up review of {n_studies} studies"
+    # The registry's published pages only: the real list also names the real studies' pages.
+    from evidence_site.pages import PAGES
+    (dest / "published-urls.txt").write_text("".join(f"{page.url}\n" for page in PAGES if page.published))
     (dest / "review.yml").write_text("# MADE-UP BENCHMARK REVIEW, NOT REAL DATA\n"
                                      + yaml.safe_dump(review, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return dest
