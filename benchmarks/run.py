@@ -4,8 +4,10 @@
     .venv/bin/python benchmarks/run.py            # all sizes (about 3 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py 23 500     # chosen sizes
 
-For each size: generator seconds (load+validate+aggregate, render), MkDocs seconds, total, peak
-memory of the build process, size of site/, of the search index, and the compressed bytes of /,
+For each size: the seconds of each stage of a first build (load+validate, render, Markdown, theme
+templates, search, writing files; "other" is the rest: MkDocs' own work, the plugins' hooks), the
+total, peak memory of the build process, the one-file rebuild (mkdocs serve's rebuild after one
+study file is saved, same plugin instance) and its share of a full build, size of site/, of the search index, and the compressed bytes of /,
 /studies/ and one study page (their own HTML; the theme's shared CSS/JS are excluded). It also
 builds the same number of plain pages kept out of the navigation with bare MkDocs + Material and
 prints total / bare. Everything happens in a temporary folder; nothing is written to studies/.
@@ -32,18 +34,62 @@ import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 root = Path(sys.argv[2])
-t0 = time.perf_counter()
-from evidence_site import build as pipeline
-from evidence_site.render import render_pages
-site = pipeline.prepare(root)
-t1 = time.perf_counter()
-render_pages(site.review, site.studies, site.summary)
-t2 = time.perf_counter()
+import mkdocs.structure.pages, mkdocs.structure.files, mkdocs.utils, jinja2
+from material.plugins.search import plugin as material_search
+from evidence_site import build as pipeline, plugin as evidence
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
+# Each stage's own time (a stage running inside another is taken out of the outer one).
+stages = dict.fromkeys(["load+validate", "render", "markdown", "theme", "search", "write"], 0.0)
+running = []
+
+def timed(owner, name, stage):
+    original = getattr(owner, name)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        running.append(0.0)
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent = time.perf_counter() - start
+            inner = running.pop()
+            stages[stage] += spent - inner
+            if running:
+                running[-1] += spent
+    setattr(owner, name, wrapper)
+
+timed(pipeline, "prepare", "load+validate")
+timed(evidence, "render_pages", "render")
+timed(mkdocs.structure.pages.Page, "render", "markdown")
+timed(jinja2.Template, "render", "theme")  # the generator's own templates run inside render, so count there
+timed(material_search.SearchIndex, "add_entry_from_context", "search")
+timed(material_search.SearchIndex, "generate_search_index", "search")
+timed(evidence, "study_entries", "search")
+timed(mkdocs.utils, "write_file", "write")
+timed(mkdocs.structure.files.File, "copy_file", "write")
+
 pipeline.quiet_mkdocs_logging()
-pipeline.build(root, root / "site")
-t3 = time.perf_counter()
-print(json.dumps({"prepare": t1 - t0, "render": t2 - t1, "total": (t3 - t2),
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+t0 = time.perf_counter()
+pipeline.build(root, root / "site")  # a first build: nothing cached yet
+total = time.perf_counter() - t0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+full = dict(stages)
+
+# A serve session: mkdocs serve's first build, then one study file saved and the rebuild serve runs
+# (serve loads the config again for each rebuild; the plugin instance persists, as in serve).
+config = load_config(str(root / "mkdocs.yml"))
+config.plugins.on_startup(command="serve", dirty=False)
+config.site_dir = str(root / "serve-site")
+mkdocs_build(config)
+study = sorted((root / "studies").glob("*.yml"))[len(list((root / "studies").glob("*.yml"))) // 2]
+study.write_text(study.read_text(encoding="utf-8").replace("design: Made-up", "design: Edited made-up", 1), encoding="utf-8")
+config = load_config(str(root / "mkdocs.yml"))
+config.site_dir = str(root / "serve-site")
+t1 = time.perf_counter()
+mkdocs_build(config)
+rebuild = time.perf_counter() - t1
+print(json.dumps({"total": total, "peak_mb": peak, "stages": full, "rebuild": rebuild}))
 """
 
 BARE = r"""
@@ -87,11 +133,10 @@ def measure(n: int, work: Path) -> dict:
     bare = subprocess.run([sys.executable, "-c", BARE, str(bare_project(work / f"bare-{n}", n))],
                           capture_output=True, text=True, check=True, cwd=work / f"bare-{n}")
     bare_total = json.loads(bare.stdout.strip().splitlines()[-1])["total"]
-    generator = figures["prepare"] + figures["render"]
     return {
         "studies": n,
-        "generator_s": generator,
-        "mkdocs_s": figures["total"] - generator,
+        "stages": figures["stages"],
+        "rebuild_s": figures["rebuild"],
         "total_s": figures["total"],
         "peak_mb": figures["peak_mb"],
         "site_mb": folder_bytes(site) / 1e6,
@@ -104,18 +149,21 @@ def measure(n: int, work: Path) -> dict:
 
 
 def main(sizes: list[int]) -> None:
-    header = ("studies", "generator s", "mkdocs s", "total s", "gen %", "peak MB", "site MB", "search KB",
-              "/ KB gz", "/studies/ KB gz", "study KB gz", "bare s", "total/bare")
+    stages = ("load+validate", "render", "markdown", "theme", "search", "write")
+    header = ("studies", *(f"{stage} s" for stage in stages), "other s", "total s", "peak MB", "bare s", "total/bare",
+              "one-file rebuild s", "rebuild/total", "site MB", "search KB", "/ KB gz", "/studies/ KB gz", "study KB gz")
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))
     with tempfile.TemporaryDirectory(prefix="evidence-bench-") as tmp:
         for n in sizes:
             r = measure(n, Path(tmp))
+            other = r["total_s"] - sum(r["stages"].values())
             print(" | ".join([
-                f"{r['studies']:,}", f"{r['generator_s']:.2f}", f"{r['mkdocs_s']:.2f}", f"{r['total_s']:.2f}",
-                f"{100 * r['generator_s'] / r['total_s']:.0f}%", f"{r['peak_mb']:.0f}", f"{r['site_mb']:.1f}",
+                f"{r['studies']:,}", *(f"{r['stages'][stage]:.2f}" for stage in stages), f"{other:.2f}",
+                f"{r['total_s']:.2f}", f"{r['peak_mb']:.0f}", f"{r['bare_s']:.2f}", f"{r['total_s'] / r['bare_s']:.2f}",
+                f"{r['rebuild_s']:.2f}", f"{r['rebuild_s'] / r['total_s']:.2f}", f"{r['site_mb']:.1f}",
                 f"{r['search_kb']:.0f}", f"{r['home_kb_gz']:.1f}", f"{r['studies_kb_gz']:.1f}",
-                f"{r['study_kb_gz']:.1f}", f"{r['bare_s']:.2f}", f"{r['total_s'] / r['bare_s']:.2f}"]), flush=True)
+                f"{r['study_kb_gz']:.1f}"]), flush=True)
 
 
 if __name__ == "__main__":

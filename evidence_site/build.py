@@ -66,17 +66,16 @@ def prepare(root: Path, review: str = "review.yml", studies: str = "studies", ca
     problems += validate_studies(docs, review_doc.data["codebook"] if review_ok else None,
                                  review=review_doc.data if review_ok else None,
                                  checked=set(cache.checked) if cache else ())
+    filled = dict(cache.checked) if cache else {}
+    if cache:  # files that passed every check are kept, even when another file has problems
+        failed = {problem.file for problem in problems}
+        for doc in docs:
+            if doc.file in cache.fresh and doc.file not in failed:
+                filled[doc.file] = fill_optional(doc.data, "study")
+                cache.put(cache.fresh[doc.file], doc, filled[doc.file])
     if problems:
         raise InputError(problems)
-    records = []
-    for doc in docs:
-        if cache and doc.file in cache.checked:
-            records.append(cache.checked[doc.file])
-            continue
-        records.append(fill_optional(doc.data, "study"))
-        if cache and doc.file in cache.fresh:
-            cache.put(cache.fresh[doc.file], doc, records[-1])
-    records.sort(key=lambda s: s["id"])
+    records = sorted((filled.get(doc.file) or fill_optional(doc.data, "study") for doc in docs), key=lambda s: s["id"])
     data = fill_optional(review_doc.data, "review")
     problems = consistency_problems(review_doc, records, docs)
     if problems:
@@ -98,7 +97,8 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
         _clean_leftovers(site_dir)
     config = load_config(str(root / "mkdocs.yml"), strict=True)
     plugin = evidence_plugin(config)
-    plugin.study_cache = StudyCache(root)
+    if plugin.study_cache is None or plugin.study_cache.root != root:  # kept while one process builds one project
+        plugin.study_cache = StudyCache(root)
     site = prepare(root, plugin.config.review, plugin.config.studies, plugin.study_cache)
     plugin.prepared = site  # checked once: the plugin builds from it instead of loading the files again
     site_dir.parent.mkdir(parents=True, exist_ok=True)

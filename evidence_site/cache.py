@@ -41,7 +41,7 @@ class StudyCache:
     (the plugin keeps one across `serve` rebuilds, so an unchanged file is not even read back)."""
 
     def __init__(self, root: Path) -> None:
-        self.folder = root / FOLDER
+        self.root, self.folder = root, root / FOLDER
         self.memory: dict[str, tuple] = {}
         self.hits = self.misses = 0
         self.salt = b""

@@ -126,7 +126,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.written, self.search_index = {}, None
         self.handed = site is not None
         try:
-            self.study_cache = self.study_cache or StudyCache(root)
+            if self.study_cache is None or self.study_cache.root != root:  # one instance can build several projects
+                self.study_cache = StudyCache(root)
             site = site or prepare(root, self.config.review, self.config.studies, self.study_cache)
         except InputError as error:
             if not self.serving:

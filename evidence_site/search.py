@@ -26,11 +26,6 @@ def _folded(value) -> str:
     return " ".join(_CONTROL.sub("", str(value)).split())
 
 
-def _raw(value: str) -> str:
-    """Text printed without folding (a Jinja filter's Markup result), as the parser reads it."""
-    return value if value.isspace() else value.replace("\n", " ")
-
-
 def _text(*parts: str) -> str:
     return escape("".join(parts), quote=False)
 
@@ -44,7 +39,7 @@ def study_entries(study: dict, labels: dict, page_title: str, url: str, toc) -> 
     domains = list(dict.fromkeys(o["domain"] for o in study["outcomes"] or []))
     outcomes = "; outcomes: " + ", ".join(_folded(labels["outcomes"][d]["label"].lower()) for d in domains) \
         if study["outcomes"] else ""
-    byline = (_text(_raw(", ".join(str(a) for a in citation["authors"])), ". ") + _text(_folded(citation["journal"]))
+    byline = (_text(_folded(", ".join(str(a) for a in citation["authors"])), ". ") + _text(_folded(citation["journal"]))
               + _text(", ", _folded(citation["year"]), ". ",
                       _folded(labels["intervention_types"][study["intervention"]["type"]]["label"]), " study",
                       outcomes, "."))

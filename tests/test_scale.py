@@ -95,3 +95,133 @@ def test_listing_pages_are_kept_out_of_search_and_study_pages_out_of_nav(large, 
     info = page_info(big.review, big.studies, big.summary)
     assert "studies/2.md" in pages and info["studies/2.md"]["page"].search is False
     assert info["studies/index.md"]["page"].search is True
+
+
+# Work done once, search entries written, generated HTML kept out of Markdown (issue 15).
+
+import json
+import shutil
+
+from conftest import copy_project
+
+
+def test_study_cache_hits_misses_and_invalidation(tmp_path, monkeypatch):
+    from evidence_site import cache as study_cache
+    from evidence_site.cache import StudyCache
+
+    root = copy_project(tmp_path / "p")
+    n = len(list((root / "studies").glob("*.yml")))
+    first_cache = StudyCache(root)
+    first = prepare(root, cache=first_cache)
+    assert (first_cache.hits, first_cache.misses) == (0, n)
+    again = StudyCache(root)  # a new process: entries come back from .cache/evidence-site/
+    assert prepare(root, cache=again).studies == first.studies
+    assert (again.hits, again.misses) == (n, 0)
+    # a changed study file is loaded and checked again; the others still come from the cache
+    edited = root / "studies" / "brown-2020.yml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("design:", "design: Edited.", 1) if False
+                      else edited.read_text(encoding="utf-8") + "\n# a comment changes the bytes\n", encoding="utf-8")
+    third = StudyCache(root)
+    prepare(root, cache=third)
+    assert (third.hits, third.misses) == (n - 1, 1)
+    # a codebook change invalidates every entry (a category's definition is part of the codebook)
+    review = root / "review.yml"
+    text = review.read_text(encoding="utf-8")
+    review.write_text(text.replace("definition: ", "definition: Edited. ", 1), encoding="utf-8")
+    fourth = StudyCache(root)
+    prepare(root, cache=fourth)
+    assert (fourth.hits, fourth.misses) == (0, n)
+    # so does a schema change (and a new package version, which is part of the same key)
+    schemas = tmp_path / "package"
+    shutil.copytree(study_cache.PACKAGE_DIR / "schema", schemas / "schema")
+    (schemas / "schema" / "study.schema.json").write_text(
+        (schemas / "schema" / "study.schema.json").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    before = study_cache.salt({"a": 1})
+    monkeypatch.setattr(study_cache, "PACKAGE_DIR", schemas)
+    assert study_cache.salt({"a": 1}) != before
+    monkeypatch.undo()
+    monkeypatch.setattr(study_cache, "__version__", "0.0.0-other")
+    assert study_cache.salt({"a": 1}) != before
+
+
+def test_a_file_with_problems_is_never_cached_and_a_broken_entry_is_a_miss(tmp_path):
+    from evidence_site.cache import FOLDER, StudyCache
+    from evidence_site.problems import InputError
+
+    root = copy_project(tmp_path / "p")
+    bad = root / "studies" / "brown-2020.yml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("year: 2020", "year: twenty", 1), encoding="utf-8")
+    with pytest.raises(InputError, match="brown-2020.yml"):
+        prepare(root, cache=StudyCache(root))
+    with pytest.raises(InputError, match="brown-2020.yml"):  # the same problem again, never a cached pass
+        prepare(root, cache=StudyCache(root))
+    entries = list((root / FOLDER).rglob("*.json"))
+    assert entries and len(entries) == len(list((root / "studies").glob("*.yml"))) - 1
+    for entry in entries:
+        entry.write_text("{not json", encoding="utf-8")
+    shutil.copy2(ROOT / "studies" / "brown-2020.yml", bad)
+    broken = StudyCache(root)
+    site = prepare(root, cache=broken)
+    assert broken.hits == 0 and len(site.studies) == len(entries) + 1
+
+
+def _tricky_study(root):
+    """brown-2020.yml with a made-up citation whose byline has what the search text must get right
+    (markup-like text, doubled spaces, quotes, a line-start dash). NOT real data."""
+    import yaml
+
+    path = root / "studies" / "brown-2020.yml"
+    study = yaml.safe_load(path.read_text(encoding="utf-8"))
+    study["citation"].update(authors=["Ann  <b>Example</b> & Co", "Ben O'Placeholder"],
+                             title="A made-up   title: <i>x</i> & \"y\" - 1. [z]", journal="- J. &amp; `Made` {{up}}")
+    path.write_text(yaml.safe_dump(study, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _two_builds(tmp_path, monkeypatch):
+    """The project built as shipped, and again with study pages parsed by the search plugin and
+    their HTML blocks left to Python-Markdown (the way before issue 15)."""
+    from mkdocs.config import load_config
+
+    from evidence_site import plugin as evidence, render
+    from evidence_site.build import build, evidence_plugin
+    from evidence_site.pages import STUDY
+
+    from material.plugins.search import plugin as material_search
+
+    root = copy_project(tmp_path / "p")
+    _tricky_study(root)
+    scraped, feed = [], material_search.Parser.feed
+    with monkeypatch.context() as spied:  # what the search plugin parses in the shipped build
+        spied.setattr(material_search.Parser, "feed", lambda self, html: scraped.append(html) or feed(self, html))
+        fast = build(root, tmp_path / "fast")
+    assert scraped and not [html for html in scraped if re.match(r"<!-- generated from studies/[a-z0-9-]+\.yml ", html)]
+    evidence_plugin(load_config(str(root / "mkdocs.yml"))).env = None  # the instance is kept per process
+    with monkeypatch.context() as patched:
+        patched.setattr(evidence, "search_index", lambda config: None)
+        markdown_of = evidence.EvidencePlugin.on_page_markdown
+
+        def parsed(self, markdown, page, config, files):  # study pages' HTML blocks go through Markdown
+            if self.info.get(page.file.src_uri, {}).get("page") is STUDY:
+                markdown = markdown.replace(render.HTML_BLOCK_START + "\n", "").replace("\n" + render.HTML_BLOCK_END, "\n")
+            return markdown_of(self, markdown, page, config, files)
+
+        patched.setattr(evidence.EvidencePlugin, "on_page_markdown", parsed)
+        scraped.clear()
+        patched.setattr(material_search.Parser, "feed", lambda self, html: scraped.append(html) or feed(self, html))
+        slow = build(root, tmp_path / "slow")
+        evidence_plugin(load_config(str(root / "mkdocs.yml"))).env = None
+    assert [html for html in scraped if re.match(r"<!-- generated from studies/[a-z0-9-]+\.yml ", html)]
+    return root, fast, slow
+
+
+def test_written_search_entries_and_unparsed_html_give_the_same_site(tmp_path, monkeypatch):
+    """Every file of the site, the search index included, is byte for byte what the search plugin's
+    parsing and Python-Markdown made of the study pages, with a byline full of markup-like text."""
+    root, fast, slow = _two_builds(tmp_path, monkeypatch)
+    files = sorted(p.relative_to(fast) for p in fast.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(slow) for p in slow.rglob("*") if p.is_file())
+    for name in files:
+        assert (fast / name).read_bytes() == (slow / name).read_bytes(), name
+    index = json.loads((fast / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for path in sorted((root / "studies").glob("*.yml")):
+        assert any(entry["location"] == f"studies/{path.stem}/" for entry in index["docs"]), path.stem
