@@ -37,13 +37,26 @@ def registry() -> Registry:
         (schema(name)["$id"], Resource.from_contents(schema(name), default_specification=DRAFT202012)) for name in NAMES)
 
 
+_RESOLVED: dict[tuple[str, int], tuple[dict, dict]] = {}  # (name, id of a $ref node): (that node, its target)
+
+
 def resolve(name: str, node) -> dict:
-    """The schema node with every $ref followed, or {} for anything that is not a schema object."""
-    resolver = registry().resolver(base_uri=schema(name)["$id"])
-    while isinstance(node, dict) and "$ref" in node:
-        resolved = resolver.lookup(node["$ref"])
-        node, resolver = resolved.contents, resolved.resolver
-    return node if isinstance(node, dict) else {}
+    """The schema node with every $ref followed, or {} for anything that is not a schema object.
+
+    Followed once per $ref node and process (a study's validation asks thousands of times); the
+    entry keeps the node itself, so its id cannot be reused by another object."""
+    if not isinstance(node, dict):
+        return {}
+    if "$ref" not in node:
+        return node
+    found = _RESOLVED.get((name, id(node)))
+    if found is None:
+        start, resolver = node, registry().resolver(base_uri=schema(name)["$id"])
+        while isinstance(node, dict) and "$ref" in node:
+            resolved = resolver.lookup(node["$ref"])
+            node, resolver = resolved.contents, resolved.resolver
+        found = _RESOLVED[(name, id(start))] = (start, node if isinstance(node, dict) else {})
+    return found[1]
 
 
 def description(name: str, node) -> str | None:
