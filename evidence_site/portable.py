@@ -91,7 +91,7 @@ def page_file(markdown: str, meta: dict, entry: pages.Page) -> str:
     """A generated page with everything the plugin adds to it written into its front matter."""
     front, body = split_front_matter(markdown)
     # The markers around finished HTML blocks only tell the plugin what to keep from the Markdown parser.
-    body = body.replace(f"{HTML_BLOCK_START}\n", "").replace(f"\n{HTML_BLOCK_END}", "")
+    body = body.replace(f"{HTML_BLOCK_START}\n", "").replace(f"\n{HTML_BLOCK_END}", "\n")  # a block ends at a blank line
     if entry.path != "index.md":  # the home page's title is the site's name, as the theme shows it
         front["title"] = front.get("title") or meta.get("title") or entry.nav
     front["description"] = meta["description"]
