@@ -182,7 +182,12 @@ def hostile_case(case, tmp_path, process: bool):
         assert "Traceback" not in result.stdout + result.stderr, result.stderr
         assert "unexpected failure" not in result.stderr, result.stderr
         assert result.seconds < TIME_LIMIT, f"{result.seconds:.1f} s"
-    assert tree(tmp_path, skip="project/site") == outside_before, "something was written outside site/"
+    # Besides site/, only the study cache (evidence_site/cache.py) may be written: entries named by their key.
+    cached = tree(tmp_path / "project" / ".cache")
+    assert all(re.fullmatch(r"evidence-site(/[0-9a-f]{2}(/[0-9a-f]{64}\.json)?)?", rel) for rel in cached), cached
+    outside = {rel: digest for rel, digest in tree(tmp_path, skip="project/site").items()
+               if rel != "project/.cache" and not rel.startswith("project/.cache/")}
+    assert outside == outside_before, "something was written outside site/"
     assert leftovers(project) == [], "a staging folder was left behind"
 
     if spec["outcome"] == "rejected":
