@@ -220,7 +220,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         study = self.written.get(page.file.src_uri)
         if study is not None:
             self.search_index.entries.extend(
-                study_entries(study, self.labels, page.meta.get("title", page.title), page.url, page.toc))
+                study_entries(study, self.labels, page.meta.get("title", page.title), page.url, page.toc,
+                              self.site.summary["included"]))
         return context
 
     def on_page_content(self, html, page, config, files):

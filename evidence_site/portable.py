@@ -48,15 +48,17 @@ def export(root: Path, out: Path) -> Path:
         finally:
             if not epoch_was_set:
                 del os.environ["SOURCE_DATE_EPOCH"]
+            # MkDocs keeps plugin instances per process: the next build must not export too
+            export, plugin.export = plugin.export, None
     if plugin.dropped:
         raise InputError(plugin.dropped)
     docs = out / "docs"
     shutil.copytree(root / config.docs_dir, docs, dirs_exist_ok=True)  # the static assets
-    for path, content in plugin.export["files"].items():
+    for path, content in export["files"].items():
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
         if path.endswith(".md"):
-            content = page_file(content, plugin.export["meta"][path], plugin.info[path]["page"])
+            content = page_file(content, export["meta"][path], plugin.info[path]["page"])
         if isinstance(content, str):
             target.write_text(content, encoding="utf-8")
         else:
@@ -65,7 +67,7 @@ def export(root: Path, out: Path) -> Path:
     if overrides.is_dir():
         shutil.copytree(overrides, out / "overrides", dirs_exist_ok=True)
     (out / "mkdocs.yml").write_text(engine_config((root / "mkdocs.yml").read_text(encoding="utf-8"), plugin.registry,
-                                                  {"csp_404": plugin.export.get("csp_404"),
+                                                  {"csp_404": export.get("csp_404"),
                                                    "release": config.extra.get("release"),
                                                    "feed_404": metadata.feed_link(f"{config.site_url or '/'}feed.xml")}),
                                     encoding="utf-8")

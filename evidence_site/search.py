@@ -3,8 +3,8 @@
 A study page is marked `search: exclude` so the theme's search plugin does not parse it; the
 evidence-site plugin hands these entries to that plugin's index in the page's place, so the index
 keeps the order and the form it always had. What is indexed is what the top of a study page says
-(the rest of the page is data-search-exclude): its title, the study's title and its byline
-(authors, journal, year, intervention type, outcomes), plus one entry per heading so a result can
+(the rest of the page is data-search-exclude): its title, the study's title, its byline
+(authors, journal, year) and its one-sentence summary, plus one entry per heading so a result can
 jump to a section. The text is written exactly as the theme's parser would have written it from
 the page (tests/test_scale.py compares the two on every study file the tests hold).
 """
@@ -30,24 +30,32 @@ def _text(*parts: str) -> str:
     return escape("".join(parts), quote=False)
 
 
-def study_entries(study: dict, labels: dict, page_title: str, url: str, toc) -> list[dict]:
+def study_entries(study: dict, labels: dict, page_title: str, url: str, toc, included: int) -> list[dict]:
     """The index entries of one study page: the page, its title section, one per other heading.
 
     page_title is the page's front-matter title, url its address, toc its table of contents
-    (MkDocs' page.toc), which gives each heading's anchor as the page has it."""
+    (MkDocs' page.toc), which gives each heading's anchor as the page has it; included is the
+    number of studies in the review (the summary sentence names it)."""
     citation = study["citation"]
     domains = list(dict.fromkeys(o["domain"] for o in study["outcomes"] or []))
-    outcomes = "; outcomes: " + ", ".join(_folded(labels["outcomes"][d]["label"].lower()) for d in domains) \
-        if study["outcomes"] else ""
-    byline = (_text(_folded(", ".join(str(a) for a in citation["authors"])), ". ") + _text(_folded(citation["journal"]))
-              + _text(", ", _folded(citation["year"]), ". ",
-                      _folded(labels["intervention_types"][study["intervention"]["type"]]["label"]), " study",
-                      outcomes, "."))
+    byline = _text(_folded(", ".join(str(a) for a in citation["authors"])), ". ") + _text(_folded(citation["journal"])) \
+        + _text(", ", _folded(citation["year"]), ".")
+    # The one-sentence summary (templates/study.md.j2, class search-summary), as the page prints it.
+    kind = _folded(labels["intervention_types"][study["intervention"]["type"]]["label"]).lower()
+    size, countries = study["sample"]["size"], study.get("country")
+    effect = study["overall_effect"]
+    summary = (f"A study of {kind} interventions" + (f" with {size} participants" if size else "")
+               + (" in " + _folded(", ".join(str(c) for c in countries)) if countries else "")
+               + (", measuring " + ", ".join(_folded(labels["outcomes"][d]["label"]).lower() for d in domains)
+                  if study["outcomes"] else "") + ". "
+               + (f"The review classed it as {_folded(labels['effects'][effect]['label']).lower()}." if effect
+                  else "The review's classification of it is not yet transcribed.")
+               + f" One of the {included} studies in the review.")
     title = str(page_title).strip()
     heading, *sections = _flatten(toc)
     entries = [{"location": url, "title": title, "text": ""},
                {"location": url + heading.url, "title": _text(_folded(study_name(study))),
-                "text": f"<p>{_text(_folded(citation['title']))}</p> <p>{byline}</p>"}]
+                "text": f"<p>{_text(_folded(citation['title']))}</p> <p>{byline}</p> <p>{_text(summary)}</p>"}]
     entries += [{"location": url + item.url, "title": title, "text": ""} for item in sections]
     return entries
 

@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PROJECT_PARTS = ["review.yml", "mkdocs.yml", "published-urls.txt", "studies", "docs", "evidence_site", "overrides", "build_site.py"]
+PROJECT_PARTS = [".gitignore", "review.yml", "mkdocs.yml", "published-urls.txt", "studies", "docs", "evidence_site", "overrides", "build_site.py"]
 
 
 def copy_project(dest: Path, studies: bool = True) -> Path:

@@ -107,10 +107,10 @@ def example_change(repo: Path) -> None:
 def test_added_and_changed_study_exact_markdown_and_the_checkout_is_untouched(repo):
     example_change(repo)
     status_before, head = git(repo, "status", "--porcelain"), git(repo, "rev-parse", "HEAD")
-    files = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts}
+    files = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts and ".cache" not in p.parts}
     assert diff(repo, "main") == (0, EXAMPLE.format(sha=sha(repo)), "")
     assert git(repo, "status", "--porcelain") == status_before and git(repo, "rev-parse", "HEAD") == head
-    assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts} == files
+    assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts and ".cache" not in p.parts} == files
 
 
 def test_contribute_page_shows_what_diff_prints(repo):
