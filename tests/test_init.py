@@ -230,43 +230,6 @@ def test_init_into_an_empty_folder_and_through_build_site_py(tmp_path):
     assert (folder / "review.yml").read_text() == review_yml()
 
 
-# --- the browser suite's checks on the new project's site --------------------------------------
-
-@pytest.fixture(scope="module")
-def chromium():
-    from browser import sitecheck
-
-    path = sitecheck.find_chromium()
-    if path is None:
-        message = f"browser tests cannot run: no chromium on PATH. Install it with `{sitecheck.INSTALL_HINT}`."
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI is set, so this fails instead of skipping)", pytrace=False)
-        pytest.skip(message)
-    return path
-
-
-def test_new_project_site_passes_axe_and_link_checks_on_every_page(built_new, chromium):
-    from playwright.sync_api import sync_playwright
-
-    from browser import sitecheck
-    from browser.siteserver import serve
-
-    paths = sitecheck.discover_pages(built_new)
-    assert {"/", "/studies/", "/findings/", "/404.html"} <= set(paths)
-    with serve(built_new) as base, sync_playwright() as playwright:
-        browser = sitecheck.launch(playwright, chromium)
-        try:
-            reports = sitecheck.visit_all(browser, base, paths, links=sitecheck.LinkChecker(base), cold=True)
-        finally:
-            browser.close()
-    sitecheck.expect_none([f"{r.path}: {line}" for r in reports.values()
-                           for line in sitecheck.describe_violations(r.violations)], "axe violations")
-    sitecheck.expect_none([line for r in reports.values() for line in r.broken_links], "broken links")
-    sitecheck.expect_none([f"{r.path}: {p}" for r in reports.values() for p in r.network], "network problems")
-    assert sum(len(r.links) for r in reports.values()) > len(reports), "the link check saw no links"
-    assert all(u.startswith(base + "/") for r in reports.values() for u in r.requests)
-
-
 def test_every_template_file_is_package_data():
     """pyproject.toml's package-data patterns (as setuptools globs them: * skips dot files) cover
     every template file, so an installed wheel can write the whole project."""

@@ -18,6 +18,7 @@ CHROME = [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--second
           ".md-search", ".md-top", ".md-skip", ".md-dialog", "#study-filters", ".headerlink"]
 
 ADDRESSES_JS = """() => Array.from(document.querySelectorAll('article a[href]'))
+    .filter(a => a instanceof HTMLAnchorElement)  // links in inline SVG figures have no protocol
     .filter(a => a.protocol.startsWith('http') && a.origin !== location.origin)
     .map(a => ({href: a.href, text: a.innerText, after: getComputedStyle(a, '::after').content}))"""
 
