@@ -83,6 +83,6 @@ def test_every_page_links_to_the_statement(built_site: Path):
         depth = len(page.relative_to(built_site).parts) - 1
         footer = html[html.find('<footer'):] if "<footer" in html else html[html.find('class="es-embed__about"'):]
         here = page.relative_to(built_site).as_posix() == "accessibility/index.html"
-        if not re.search(r'href="(\.\./)*accessibility/"|href="/accessibility/"' + ('|href="\./"' if here else ""), footer):
+        if not re.search(r'href="(\.\./)*accessibility/"|href="/accessibility/"' + (r'|href="\./"' if here else ""), footer):
             missing.append(f"{page.relative_to(built_site)} (depth {depth})")
     assert not missing, missing
