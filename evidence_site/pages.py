@@ -11,10 +11,9 @@ Adding a page: one `Page` below and one template in templates/.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Callable
-
-import os
 from urllib.parse import urlsplit
 
 from .aggregate import codebook_labels, study_name

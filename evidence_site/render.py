@@ -8,7 +8,6 @@ syntax. Links to other sites pass one allow-list (`safe_url`).
 from __future__ import annotations
 
 import json
-import os
 import re
 from urllib.parse import quote, urlsplit
 
@@ -16,7 +15,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import PACKAGE_DIR
-from .cards import SOURCE_SEP
 from .charts import build_charts, effect_direction, svg_number
 from .aggregate import Missing, changes, codebook_labels, present_review, present_study, study_name
 from .citation import review_citations
