@@ -88,6 +88,20 @@ def golden(request):
     return check
 
 
+# --- Each browser pass runs once ------------------------------------------------------------
+# A pass over every page is a session fixture; its tests share an xdist_group so pytest-xdist's
+# --dist loadgroup runs them on one worker. pytest 9.2 broke that without a word
+# (pytest-dev/pytest-xdist#1386: each pass then ran on every worker), so a lost group stops the run.
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    if not getattr(config.option, "loadgroup", False):
+        return
+    lost = [item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    if lost:
+        raise pytest.UsageError(f"pytest-xdist's --dist loadgroup did not group {len(lost)} tests (first: {lost[0]}); "
+                                "use the pytest version requirements-dev.txt pins (see requirements-dev.in)")
+
+
 # --- The accessibility record that /accessibility/ reads (evidence_site/accessibility.py) -------
 # Written only when asked: ACCESSIBILITY_RECORD=path (scripts/accessibility_record.py sets it). Each
 # pass over every page (light, dark, phone) reports its pages and axe-core violations through the
