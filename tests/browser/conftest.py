@@ -58,25 +58,52 @@ def pages(built_site: Path) -> list[str]:
     return sitecheck.discover_pages(built_site)
 
 
+@pytest.fixture(scope="session")
+def sample(built_site: Path, pages) -> list[str]:
+    """Every single page, and of each family of pages (studies, lists, figures) the members that
+    together show every kind of element the family has (sitecheck.representative_pages)."""
+    return sitecheck.representative_pages(built_site, pages, sitecheck.single_pages())
+
+
 PHONE = {"width": 360, "height": 740}
 
 
-# Every page of the site checked once per setting for the whole session; the tests read these.
-# The light pass loads each page cold, in its own context, so every request a page makes is seen.
+# Passes over the site, each page loaded once per setting for all of that setting's checks; the tests
+# read these. The light pass, and the pass without JavaScript, cover every page; the dark and phone
+# passes cover the sample (every template, every kind of element). Under pytest-xdist each pass's
+# tests share a worker (their xdist_group), so a pass runs once per run.
 @pytest.fixture(scope="session")
 def light(browser, site_url, pages):
+    """Desktop, light palette: axe, network, links and anchors, text contrast, keyboard scrolling."""
     links = sitecheck.LinkChecker(site_url)
-    return sitecheck.visit_all(browser, site_url, pages, links=links, cold=True)
+    return sitecheck.visit_all(browser, site_url, pages, links=links, contrast=True, keyboard=True)
 
 
 @pytest.fixture(scope="session")
-def dark(browser, site_url, pages):
-    return sitecheck.visit_all(browser, site_url, pages, color_scheme="dark")
+def dark(browser, site_url, sample):
+    """Desktop, dark palette: axe, network, text contrast."""
+    return sitecheck.visit_all(browser, site_url, sample, color_scheme="dark", contrast=True)
 
 
 @pytest.fixture(scope="session")
-def phone(browser, site_url, pages):
-    return sitecheck.visit_all(browser, site_url, pages, viewport=PHONE)
+def phone(browser, site_url, sample):
+    """360 px wide: axe, network, sideways scrolling, keyboard scrolling."""
+    return sitecheck.visit_all(browser, site_url, sample, viewport=PHONE, keyboard=True)
+
+
+@pytest.fixture(scope="session")
+def no_script(browser, site_url, pages) -> dict[str, dict]:
+    """360 px wide with JavaScript off, every page: its article's text and the keyboard check."""
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    seen = {}
+    try:
+        page = context.new_page()
+        for path in pages:
+            page.goto(site_url + path, wait_until="load")
+            seen[path] = {"text": page.evaluate(sitecheck.ARTICLE_TEXT_JS), "scrollers": page.evaluate(sitecheck.SCROLLERS_JS)}
+    finally:
+        context.close()
+    return seen
 
 
 @pytest.fixture

@@ -55,6 +55,61 @@ def discover_pages(site_dir: Path) -> list[str]:
     return sorted(paths)
 
 
+
+class _Classes(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.kinds: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.kinds.add(tag)
+        for name, value in attrs:
+            if name == "class" and value:
+                self.kinds.update(f"{tag}.{c}" for c in value.split())
+
+
+def element_kinds(html: str) -> set[str]:
+    """Every element name, and every element name with one of its classes, in a page."""
+    parser = _Classes()
+    parser.feed(html)
+    return parser.kinds
+
+
+def single_pages() -> set[str]:
+    """Pages made by a template of their own: every page of the registry, and the 404 page."""
+    from evidence_site.pages import PAGES
+
+    return {page.url for page in PAGES} | {"/404.html"}
+
+
+def page_file(site_dir: Path, path: str) -> Path:
+    """The built file a URL path serves."""
+    return site_dir / (path.lstrip("/") + "index.html" if path.endswith("/") else path.lstrip("/"))
+
+
+def representative_pages(site_dir: Path, paths: list[str], singles: set[str]) -> list[str]:
+    """Pages that together show every kind of element the site has, in every page template.
+
+    Each page in singles (made by its own template) is kept. The rest come in families: pages whose
+    address differs only in its last part (/studies/<id>/, /figures/<slug>/) share a template and
+    differ by their data, so of each family the pages are chosen, largest first, until every element
+    kind (element name, and element name with each class) any member shows is shown by one of them.
+    """
+    chosen = [p for p in paths if p in singles]
+    families: dict[str, list[str]] = {}
+    for path in paths:
+        if path not in singles:
+            families.setdefault(path.rstrip("/").rsplit("/", 1)[0], []).append(path)
+    for members in families.values():
+        kinds = {path: element_kinds(page_file(site_dir, path).read_text(encoding="utf-8")) for path in members}
+        left = set().union(*kinds.values())
+        while left:
+            best = max(members, key=lambda p: (len(kinds[p] & left), -members.index(p)))
+            chosen.append(best)
+            left -= kinds[best]
+    return sorted(chosen)
+
+
 @dataclass
 class Recorder:
     """Every request a page makes, and everything that went wrong while loading it."""
@@ -228,6 +283,8 @@ class PageReport:
     numbers_text: str
     overflow: int  # how many px the page is wider than the window (0: no horizontal scroll)
     links: list[tuple[str, str]]
+    contrast: dict | None = None  # CONTRAST_JS's result: {checked, found}, when asked for
+    scrollers: dict | None = None  # SCROLLERS_JS's result: {scrollers, found}, when asked for
 
 
 ARTICLE_TEXT_JS = """() => {
@@ -238,8 +295,90 @@ ARTICLE_TEXT_JS = """() => {
 }"""
 
 
-def check_page(page, base: str, path: str, links: LinkChecker | None = None) -> PageReport:
-    """Load path in page (whose context is not yet routed) and run every per-page check on it."""
+# Text contrast, computed for every visible text (HTML and SVG) as the browser paints it: see
+# test_browser_contrast.py for why axe-core's own contrast rule is not enough.
+CONTRAST_JS = """() => {
+  const rgba = s => {
+    const m = /rgba?\\(([^)]+)\\)/.exec(s || '');
+    if (!m) return null;
+    const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const over = (top, below) => [0, 1, 2].map(i => top[i] * top[3] + below[i] * (1 - top[3])).concat([1]);
+  const luminance = c => {
+    const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const page = over(rgba(getComputedStyle(document.body).backgroundColor) || [255, 255, 255, 1], [255, 255, 255, 1]);
+  const background = el => {
+    const layers = [];
+    for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+      const style = getComputedStyle(e);
+      if (style.backgroundImage !== 'none' && !e.closest('svg')) return null;  // an image or gradient: not decidable here
+      const c = rgba(style.backgroundColor);
+      if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    return layers.reverse().reduce((below, top) => over(top, below), page);
+  };
+  const shown = el => {
+    if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) return false;
+    const box = el.getBoundingClientRect();
+    return box.width > 1 && box.height > 1;
+  };
+  const opacity = el => { let o = 1; for (let e = el; e && e.nodeType === 1; e = e.parentElement) o *= Number(getComputedStyle(e).opacity); return o; };
+  const found = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const own = Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+    if (!own || !shown(el) || el.closest('noscript, script, style')) continue;
+    const style = getComputedStyle(el);
+    const svg = el instanceof SVGElement;
+    let fg = rgba(svg ? style.fill : style.color);
+    if (!fg) continue;
+    fg = [...fg.slice(0, 3), fg[3] * (svg ? Number(style.fillOpacity) : 1) * opacity(el)];
+    const bg = background(el);
+    if (!bg) continue;
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    const got = ratio(over(fg, bg), bg);
+    if (got < needed) {
+      found.push(`${el.tagName.toLowerCase()}.${(el.getAttribute('class') || '').trim().replace(/\\s+/g, '.')} "${own.slice(0, 40)}": `
+                 + `${got.toFixed(2)}:1, needs ${needed}:1 (text ${style.color}${svg ? ' fill ' + style.fill : ''})`);
+    }
+  }
+  return {checked: document.body.querySelectorAll('*').length, found};
+}"""
+
+# Every region that scrolls must take keyboard focus or hold something that does: see
+# test_browser_keyboard.py.
+SCROLLERS_JS = """() => {
+  const focusable = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+  const named = el => (el.getAttribute('aria-label') || '').trim()
+    || (el.getAttribute('aria-labelledby') || '').split(/\\s+/).some(id => id && document.getElementById(id)
+                                                                    && document.getElementById(id).textContent.trim());
+  const found = [];
+  let scrollers = 0;
+  for (const el of document.body.querySelectorAll('*')) {
+    if (!el.checkVisibility({visibilityProperty: true})) continue;
+    const style = getComputedStyle(el);
+    const sideways = /(auto|scroll)/.test(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
+    const down = /(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight + 1;
+    if (!sideways && !down) continue;
+    scrollers++;
+    const where = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${(el.getAttribute('class') || '').trim().split(/\\s+/).join('.')}`;
+    if (el.matches(focusable)) {
+      if (el.getAttribute('role') === 'region' && !named(el)) found.push(`${where}: a region without a name`);
+    } else if (!el.querySelector(focusable)) {
+      found.push(`${where}: scrolls ${sideways ? 'sideways' : 'down'} but neither it nor anything in it takes focus`);
+    }
+  }
+  return {scrollers, found};
+}"""
+
+def check_page(page, base: str, path: str, links: LinkChecker | None = None, *, contrast: bool = False,
+               keyboard: bool = False) -> PageReport:
+    """Load path in page (whose context is not yet routed) and run every per-page check on it;
+    contrast and keyboard add those checks in the same load."""
     recorder = Recorder(base)
     recorder.attach(page.context, page)
     try:
@@ -251,15 +390,36 @@ def check_page(page, base: str, path: str, links: LinkChecker | None = None) -> 
         broken = links.broken(path, found) if links else []
         text = page.evaluate(ARTICLE_TEXT_JS)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        contrasts = page.evaluate(CONTRAST_JS) if contrast else None
+        scrollers = page.evaluate(SCROLLERS_JS) if keyboard else None
     finally:
         recorder.detach(page.context, page)
-    return PageReport(path, scheme, violations, recorder.problems(), broken, recorder.requests, text, overflow, found)
+    return PageReport(path, scheme, violations, recorder.problems(), broken, recorder.requests, text, overflow, found,
+                      contrasts, scrollers)
+
+
+def first_visit(browser, base: str, path: str) -> Recorder:
+    """Every request a page makes when loaded in a fresh context, as on a reader's first visit."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        recorder = Recorder(base)
+        recorder.attach(context, page)
+        page.goto(base + path, wait_until="load")
+        recorder.settle(page)
+        recorder.detach(context, page)
+    finally:
+        context.close()
+    return recorder
 
 
 def visit_all(browser, base: str, paths: list[str], *, color_scheme: str = "light", viewport: dict | None = None,
-              links: LinkChecker | None = None, cold: bool = False) -> dict[str, PageReport]:
-    """Check every path. cold: each page in a fresh context, so its every request is seen;
-    otherwise one context (and its cache) serves all the pages, which is faster."""
+              links: LinkChecker | None = None, cold: bool = False, contrast: bool = False,
+              keyboard: bool = False) -> dict[str, PageReport]:
+    """Check every path, each page loaded once for all the checks asked for. One context serves
+    all the pages unless cold (a fresh context for each page, as a first-time reader). Either way
+    every request a page makes is seen: the recorder routes every request, and Playwright turns
+    the browser's cache off while a route is set (test_browser_pages proves the two agree)."""
     options = {"color_scheme": color_scheme, "viewport": viewport or {"width": 1280, "height": 900}}
     reports = {}
     context = None
@@ -270,7 +430,7 @@ def visit_all(browser, base: str, paths: list[str], *, color_scheme: str = "ligh
                 if not cold:  # one transfer of axe-core for all the pages
                     context.add_init_script(AXE_JS.read_text(encoding="utf-8"))
                 page = context.new_page()
-            reports[path] = check_page(page, base, path, links)
+            reports[path] = check_page(page, base, path, links, contrast=contrast, keyboard=keyboard)
             if cold:
                 context.close()
                 context = None

@@ -14,7 +14,7 @@ def test_new_project_site_passes_axe_and_link_checks_on_every_page(built_new, br
     paths = sitecheck.discover_pages(built_new)
     assert {"/", "/studies/", "/findings/", "/404.html"} <= set(paths)
     with serve(built_new) as base:
-        reports = sitecheck.visit_all(browser, base, paths, links=sitecheck.LinkChecker(base), cold=True)
+        reports = sitecheck.visit_all(browser, base, paths, links=sitecheck.LinkChecker(base))
     sitecheck.expect_none([f"{r.path}: {line}" for r in reports.values()
                            for line in sitecheck.describe_violations(r.violations)], "axe violations")
     sitecheck.expect_none([line for r in reports.values() for line in r.broken_links], "broken links")

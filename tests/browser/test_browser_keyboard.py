@@ -1,60 +1,37 @@
 """Every region that scrolls can be scrolled from the keyboard: it takes focus itself (and then
 has a name if it is a landmark region) or holds something that does. Checked on every page at
-desktop and phone width, and without JavaScript, so the markup itself does it rather than the
-theme's script."""
+desktop width and without JavaScript on every page, and at phone width on the sample of pages
+(conftest.py), so the markup itself does it rather than the theme's script."""
 
 from __future__ import annotations
 
 import pytest
 
-from .sitecheck import expect_none
-
-SCROLLERS_JS = """() => {
-  const focusable = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
-  const named = el => (el.getAttribute('aria-label') || '').trim()
-    || (el.getAttribute('aria-labelledby') || '').split(/\\s+/).some(id => id && document.getElementById(id)
-                                                                    && document.getElementById(id).textContent.trim());
-  const found = [];
-  let scrollers = 0;
-  for (const el of document.body.querySelectorAll('*')) {
-    if (!el.checkVisibility({visibilityProperty: true})) continue;
-    const style = getComputedStyle(el);
-    const sideways = /(auto|scroll)/.test(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
-    const down = /(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight + 1;
-    if (!sideways && !down) continue;
-    scrollers++;
-    const where = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${(el.getAttribute('class') || '').trim().split(/\\s+/).join('.')}`;
-    if (el.matches(focusable)) {
-      if (el.getAttribute('role') === 'region' && !named(el)) found.push(`${where}: a region without a name`);
-    } else if (!el.querySelector(focusable)) {
-      found.push(`${where}: scrolls ${sideways ? 'sideways' : 'down'} but neither it nor anything in it takes focus`);
-    }
-  }
-  return {scrollers, found};
-}"""
-
-SETTINGS = {
-    "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {"viewport": {"width": 360, "height": 740}},
-    "phone-no-js": {"viewport": {"width": 360, "height": 740}, "java_script_enabled": False},
-}
+from .sitecheck import SCROLLERS_JS, expect_none
 
 
-@pytest.mark.parametrize("setting", list(SETTINGS))
-def test_every_scrolling_region_takes_keyboard_focus(browser, site_url, pages, setting):
-    context = browser.new_context(**SETTINGS[setting])
-    problems, scrollers = [], 0
-    try:
-        page = context.new_page()
-        for path in pages:
-            page.goto(site_url + path, wait_until="load")
-            result = page.evaluate(SCROLLERS_JS)
-            scrollers += result["scrollers"]
-            problems += [f"{path} ({setting}): {line}" for line in result["found"]]
-    finally:
-        context.close()
-    assert scrollers, "no page has a scrolling region, so nothing was checked"
-    expect_none(problems, "scrolling regions a keyboard cannot reach")
+def scroller_problems(reports, setting: str) -> list[str]:
+    assert all(r.scrollers is not None for r in reports.values()), "the pass did not run the keyboard check"
+    assert sum(r.scrollers["scrollers"] for r in reports.values()), "no page has a scrolling region, so nothing was checked"
+    return [f"{r.path} ({setting}): {line}" for r in reports.values() for line in r.scrollers["found"]]
+
+
+@pytest.mark.xdist_group("light")  # desktop width: the light pass over every page (see test_browser_pages)
+def test_every_scrolling_region_takes_keyboard_focus_on_a_desktop(light):
+    expect_none(scroller_problems(light, "desktop"), "scrolling regions a keyboard cannot reach")
+
+
+@pytest.mark.xdist_group("phone")
+def test_every_scrolling_region_takes_keyboard_focus_on_a_phone(phone):
+    expect_none(scroller_problems(phone, "phone"), "scrolling regions a keyboard cannot reach")
+
+
+@pytest.mark.xdist_group("light")  # the pass without JavaScript is read by the light group's tests too
+def test_every_scrolling_region_takes_keyboard_focus_without_javascript(no_script):
+    """At phone width with JavaScript off, so the markup itself does it rather than the theme's script."""
+    assert sum(r["scrollers"]["scrollers"] for r in no_script.values()), "no page has a scrolling region, so nothing was checked"
+    expect_none([f"{path} (phone, no JavaScript): {line}" for path, r in no_script.items()
+                 for line in r["scrollers"]["found"]], "scrolling regions a keyboard cannot reach")
 
 
 def test_keyboard_check_finds_an_unreachable_code_block(browser, site_url):

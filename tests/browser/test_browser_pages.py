@@ -1,7 +1,7 @@
-"""Every page of the built site, found by walking it, loaded cold in a real Chromium:
-axe-core WCAG 2.2 A/AA in the light and dark palettes and at phone width, no request to another
-host, no failed request or console error, no sideways scrolling on a phone, and every internal
-link and anchor resolves."""
+"""Every page of the built site, found by walking it, loaded in a real Chromium: axe-core WCAG 2.2
+A/AA, no request to another host, no failed request or console error, and every internal link and
+anchor resolves. The same in the dark palette and at phone width (with no sideways scrolling) on the
+sample: every single page and enough of each family of pages to show every kind of element."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from . import sitecheck
 from .sitecheck import describe_violations, expect_none
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,6 +76,28 @@ def test_no_foreign_request_failure_or_console_error_in_dark_palette(dark, site_
 @PHONE
 def test_no_foreign_request_failure_or_console_error_at_phone_width(phone, site_url):
     expect_none(network_problems(phone, site_url), "network problems")
+
+
+@LIGHT
+def test_a_first_visit_makes_the_same_requests_as_the_pass(browser, site_url, pages, light):
+    """The passes load every page in one browser context; a reader's first visit (a fresh context
+    for each page) makes exactly the requests the pass recorded, so nothing is hidden by a cache or
+    by what an earlier page left behind. One page of each kind: home, a listing, a study, 404."""
+    study = next(p for p in pages if p.startswith("/studies/") and p.count("/") == 3)
+    for path in ["/", "/studies/", study, "/404.html"]:
+        assert sorted(sitecheck.first_visit(browser, site_url, path).requests) == sorted(light[path].requests), path
+
+
+def test_the_sample_shows_every_template_and_every_kind_of_element(built_site, pages, sample):
+    """The dark and phone passes visit the sample: every single page, and enough of each family
+    that every element name and class any page of the site has is on a page they check."""
+    assert sitecheck.single_pages() <= set(sample) <= set(pages)
+    assert any(p.startswith("/studies/") and p.count("/") == 3 for p in sample), "no study page in the sample"
+
+    def kinds(paths):
+        return set().union(*(sitecheck.element_kinds(sitecheck.page_file(built_site, p).read_text(encoding="utf-8"))
+                             for p in paths))
+    assert kinds(sample) == kinds(pages)
 
 
 @LIGHT
