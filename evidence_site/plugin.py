@@ -22,7 +22,7 @@ from mkdocs.utils import get_relative_url
 from . import PACKAGE_DIR, accessibility, metadata, pages, reuse, urls
 from .aggregate import codebook_labels
 from .build import Site, prepare
-from .cache import StudyCache
+from .cache import StudyCache, template_cache
 from .charts import build_charts
 from .cards import card
 from .citation import review_citations
@@ -117,6 +117,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
 
     def on_env(self, env, config, files):
         env.filters["csp_policy"] = csp_policy  # overrides/main.html computes each page's policy
+        env.bytecode_cache = template_cache(Path(config.config_file_path).resolve().parent)
         return env
 
     @event_priority(100)  # before plugins such as redirects, which need to see the generated pages
@@ -133,7 +134,10 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             if not self.serving:
                 raise PluginError(f"the study data has problems:\n{error}") from None
             return self._problem_pages(files, config, error)
-        self.site, self.env = site, self.env or environment()
+        if self.env is None:
+            self.env = environment()
+            self.env.bytecode_cache = template_cache(root)
+        self.site = site
         self.report = reporter(site.review, config.site_url or "")  # "Report a problem" links, if a repository is named
         self.study_pages = {f"studies/{s['id']}.md": s for s in site.studies}
         config.extra["release"] = footer_facts(site.review, site.summary)  # every page's footer (overrides/main.html)

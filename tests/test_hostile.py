@@ -108,6 +108,12 @@ def tree(folder: Path, skip: str | None = None) -> dict[str, str]:
     return out
 
 
+def outside_site(tmp_path: Path) -> dict[str, str]:
+    """Every file of the case's folder but site/ and the cache (checked on its own)."""
+    return {rel: digest for rel, digest in tree(tmp_path, skip="project/site").items()
+            if rel != "project/.cache" and not rel.startswith("project/.cache/")}
+
+
 def with_previous_site(project: Path) -> dict[str, str]:
     """A small previous site/ in project, and its digest."""
     for rel, content in PREVIOUS_SITE.items():
@@ -167,7 +173,7 @@ def hostile_case(case, tmp_path, process: bool):
     for name, recipe in files.items():
         make_file(project / "studies" / name, recipe)
     previous_site = with_previous_site(project)
-    outside_before = tree(tmp_path, skip="project/site")
+    outside_before = outside_site(tmp_path)
 
     check, check_time = run(project, "check", process=process)
     build, build_time = run(project, "build", process=process)
@@ -182,12 +188,12 @@ def hostile_case(case, tmp_path, process: bool):
         assert "Traceback" not in result.stdout + result.stderr, result.stderr
         assert "unexpected failure" not in result.stderr, result.stderr
         assert result.seconds < TIME_LIMIT, f"{result.seconds:.1f} s"
-    # Besides site/, only the study cache (evidence_site/cache.py) may be written: entries named by their key.
+    # Besides site/, only the cache (evidence_site/cache.py) may be written: study entries named by their
+    # key, and compiled templates named by Jinja's.
     cached = tree(tmp_path / "project" / ".cache")
-    assert all(re.fullmatch(r"evidence-site(/[0-9a-f]{2}(/[0-9a-f]{64}\.json)?)?", rel) for rel in cached), cached
-    outside = {rel: digest for rel, digest in tree(tmp_path, skip="project/site").items()
-               if rel != "project/.cache" and not rel.startswith("project/.cache/")}
-    assert outside == outside_before, "something was written outside site/"
+    assert all(re.fullmatch(r"evidence-site(/[0-9a-f]{2}(/[0-9a-f]{64}\.json)?|/templates(/__jinja2_[0-9a-f]{40}\.cache)?)?", rel)
+               for rel in cached), cached
+    assert outside_site(tmp_path) == outside_before, "something was written outside site/"
     assert leftovers(project) == [], "a staging folder was left behind"
 
     if spec["outcome"] == "rejected":

@@ -165,6 +165,31 @@ def test_a_file_with_problems_is_never_cached_and_a_broken_entry_is_a_miss(tmp_p
     assert broken.hits == 0 and len(site.studies) == len(entries) + 1
 
 
+
+def test_templates_compile_once_and_again_when_edited(tmp_path):
+    """Jinja's bytecode cache under .cache/evidence-site/templates/: a second build loads every
+    template it compiled; an edited template is compiled anew and the page shows the edit."""
+    from evidence_site.build import build
+    from evidence_site.cache import FOLDER, TEMPLATES
+
+    root = copy_project(tmp_path / "p")
+    shutil.rmtree(root / FOLDER / TEMPLATES, ignore_errors=True)  # copies come with compiled templates
+    build(root, root / "site")
+    compiled = {p.name: p.read_bytes() for p in (root / FOLDER / TEMPLATES).glob("__jinja2_*.cache")}
+    assert len(compiled) > 10  # the theme's templates and the package's
+    first = (root / "site" / "index.html").read_bytes()
+    build(root, root / "site")
+    assert {p.name: p.read_bytes() for p in (root / FOLDER / TEMPLATES).glob("__jinja2_*.cache")} == compiled
+    assert (root / "site" / "index.html").read_bytes() == first
+    override = root / "overrides" / "main.html"
+    text = override.read_text(encoding="utf-8")
+    assert "{% block extrahead -%}" in text
+    override.write_text(text.replace("{% block extrahead -%}", '{% block extrahead -%}<meta name="edited-override">', 1),
+                        encoding="utf-8")
+    build(root, root / "site")
+    assert "edited-override" in (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert len(list((root / FOLDER / TEMPLATES).glob("__jinja2_*.cache"))) == len(compiled)  # replaced, not added
+
 def _tricky_study(root):
     """brown-2020.yml with a made-up citation whose byline has what the search text must get right
     (markup-like text, doubled spaces, quotes, a line-start dash). NOT real data."""
