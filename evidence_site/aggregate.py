@@ -135,7 +135,73 @@ def _measured(study: dict, domain: str) -> list:
     return [o for o in (study.get("outcomes") or []) if o["domain"] == domain]
 
 
-def summarise(review: dict, studies: list[dict]) -> dict:
+@dataclass(frozen=True)
+class Category:
+    """A codebook category as the pages show it (review.yml codebook; the schema's categories)."""
+
+    key: str
+    label: str
+    definition: str
+    symbol: str | None = None  # effect classes only: always set (effect_symbol)
+
+    @classmethod
+    def of(cls, item: dict, effect: bool = False) -> Category:
+        return cls(item["key"], item["label"], item["definition"], effect_symbol(item) if effect else None)
+
+
+@dataclass(frozen=True)
+class GroupRow(Category):
+    """One intervention type or outcome: what the review reports for it, and what the study files
+    here show. reported is the review's own counts for the group ({"studies": n, <effect key>: n}),
+    or a Missing; the transcribed figures are tallies of the study files (no interval)."""
+
+    reported: dict | Missing = None
+    reported_favourable: Count | Missing = None  # the review's count in the favourable class, an estimate
+    transcribed: int = 0  # study files in the group
+    transcribed_favourable: int = 0  # of those, in the favourable class
+    transcribed_share: Count | None = None  # the same as n of the files; None when the group has no file
+    missing: int | None = None  # intervention types: studies the review counts that have no file here
+
+
+@dataclass(frozen=True)
+class EffectRow(Category):
+    """One effect class overall: the review's count of the included studies (an estimate), and the
+    study files here in that class."""
+
+    reported: Count | Missing = None
+    transcribed: int = 0
+    transcribed_share: Count | None = None
+
+
+@dataclass(frozen=True)
+class QualityRow(Category):
+    """One quality rating: how many included studies the review rated so (a plain fact, no
+    interval), and how many study files here carry it."""
+
+    reported: Count | Missing = None
+    transcribed: int = 0
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Every figure the pages, cards, charts and `diff` show, computed once a build (summarise)."""
+
+    included: int  # studies the review included
+    transcribed: Count  # study files here, of the included studies
+    small_group_below: int  # fewer studies than this in a group: the figure says it rests on very few
+    favourable: Category  # the codebook's first effect class (improved)
+    overall: tuple[EffectRow, ...]
+    overall_unknown: int  # study files whose overall class is not yet transcribed
+    by_type: tuple[GroupRow, ...]
+    by_outcome: tuple[GroupRow, ...]
+    quality: tuple[QualityRow, ...]
+    quality_unrated: int  # study files without a global quality rating
+    students: Count | None  # included studies with student convenience samples, if the review says
+    figures: dict[str, Count]  # named figures that review.yml's prose may point at (_figures)
+    data_date: str | None  # the newest added/updated date of the study files
+
+
+def summarise(review: dict, studies: list[dict]) -> Summary:
     """Reported and transcribed figures, group by group, in codebook order.
 
     A figure the review gives is a Count, with the interval this site calculates when it is an
@@ -155,74 +221,60 @@ def summarise(review: dict, studies: list[dict]) -> dict:
         """n of the study files in a group, or None when the group has no study file."""
         return Count(n, of, False, small) if of else None
 
+    def group_row(category, group, members, improved, where, missing_count):
+        return GroupRow(**vars(Category.of(category)),
+                        reported=group or missing(review, where),
+                        reported_favourable=estimate(group[favourable], group["studies"])
+                        if group and group.get(favourable) is not None else missing(review, where),
+                        transcribed=len(members), transcribed_favourable=improved,
+                        transcribed_share=share(improved, len(members)), missing=missing_count)
+
     by_type = []
     for category in codebook["intervention_types"]:
         key = category["key"]
         group = reported["by_intervention_type"].get(key)
         mine = [s for s in studies if s["intervention"]["type"] == key]
         improved = sum(s["overall_effect"] == favourable for s in mine)
-        by_type.append({
-            **category,
-            "reported": group or missing(review, f"reported.by_intervention_type.{key}"),
-            "reported_favourable": estimate(group[favourable], group["studies"])
-            if group and group.get(favourable) is not None else missing(review, f"reported.by_intervention_type.{key}"),
-            "transcribed": len(mine),
-            "transcribed_favourable": improved,
-            "transcribed_share": share(improved, len(mine)),
-            "missing": (group["studies"] - len(mine)) if group else None,
-            "studies": sorted(s["id"] for s in mine),
-        })
+        by_type.append(group_row(category, group, mine, improved, f"reported.by_intervention_type.{key}",
+                                 (group["studies"] - len(mine)) if group else None))
     by_outcome = []
     for category in codebook["outcomes"]:
         key = category["key"]
         group = reported["by_outcome"].get(key)
         measured = [s for s in studies if _measured(s, key)]
         improved = sum(any(o["effect"] == favourable for o in _measured(s, key)) for s in measured)
-        by_outcome.append({
-            **category,
-            "reported": group or missing(review, f"reported.by_outcome.{key}"),
-            "reported_favourable": estimate(group[favourable], group["studies"])
-            if group and group.get(favourable) is not None else missing(review, f"reported.by_outcome.{key}"),
-            "transcribed": len(measured),
-            "transcribed_favourable": improved,
-            "transcribed_share": share(improved, len(measured)),
-            "studies": sorted(s["id"] for s in measured),
-        })
+        by_outcome.append(group_row(category, group, measured, improved, f"reported.by_outcome.{key}", None))
     overall = []
     for category in codebook["effects"]:
         n = reported["overall"].get(category["key"])
         mine = sum(s["overall_effect"] == category["key"] for s in studies)
-        overall.append({
-            **category,
-            "reported": estimate(n, total) if n is not None else missing(review, f"reported.overall.{category['key']}"),
-            "transcribed": mine,
-            "transcribed_share": share(mine, len(studies)),
-        })
+        overall.append(EffectRow(**vars(Category.of(category, effect=True)),
+                                 reported=estimate(n, total) if n is not None
+                                 else missing(review, f"reported.overall.{category['key']}"),
+                                 transcribed=mine, transcribed_share=share(mine, len(studies))))
     quality = []
     for category in codebook["quality_ratings"]:
         n = reported["quality"].get(category["key"])
-        quality.append({
-            **category,
-            "reported": Count(n, total, False, small) if n is not None
-            else missing(review, f"reported.quality.{category['key']}"),
-            "transcribed": sum(s["quality"]["global"] == category["key"] for s in studies),
-        })
+        quality.append(QualityRow(**vars(Category.of(category)),
+                                  reported=Count(n, total, False, small) if n is not None
+                                  else missing(review, f"reported.quality.{category['key']}"),
+                                  transcribed=sum(s["quality"]["global"] == category["key"] for s in studies)))
     students = reported.get("student_convenience_samples")
-    return {
-        "included": total,
-        "transcribed": Count(len(studies), total, False, small),
-        "small_group_below": small,
-        "favourable": codebook["effects"][0],
-        "overall": overall,
-        "overall_unknown": sum(s["overall_effect"] is None for s in studies),
-        "by_type": by_type,
-        "by_outcome": by_outcome,
-        "quality": quality,
-        "quality_unrated": sum(s["quality"]["global"] is None for s in studies),
-        "students": Count(students, total, False, small) if students is not None else None,
-        "figures": _figures(reported, small),
-        "data_date": max((s.get("updated") or s["added"] for s in studies), default=None),
-    }
+    return Summary(
+        included=total,
+        transcribed=Count(len(studies), total, False, small),
+        small_group_below=small,
+        favourable=Category.of(codebook["effects"][0], effect=True),
+        overall=tuple(overall),
+        overall_unknown=sum(s["overall_effect"] is None for s in studies),
+        by_type=tuple(by_type),
+        by_outcome=tuple(by_outcome),
+        quality=tuple(quality),
+        quality_unrated=sum(s["quality"]["global"] is None for s in studies),
+        students=Count(students, total, False, small) if students is not None else None,
+        figures=_figures(reported, small),
+        data_date=max((s.get("updated") or s["added"] for s in studies), default=None),
+    )
 
 
 def _figures(reported: dict, small: int = SMALL_GROUP) -> dict:

@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .aggregate import consistency_problems, summarise
+from .aggregate import Summary, consistency_problems, summarise
 from .cache import StudyCache
 from .load import Document, load_file
 from .problems import InputError, Problem
@@ -23,7 +23,7 @@ class Site:
     root: Path
     review: dict
     studies: list[dict]
-    summary: dict
+    summary: Summary
 
 
 def load_studies(root: Path, studies: str = "studies", cache: StudyCache | None = None) -> list[Document]:
@@ -160,7 +160,7 @@ def _alive(pid: int) -> bool:
 
 def data_epoch(site: Site) -> int:
     """Midnight UTC of the newest date in the data (study added/updated, else the review's publication)."""
-    date = site.summary["data_date"] or (site.review.get("dates") or {}).get("published") \
+    date = site.summary.data_date or (site.review.get("dates") or {}).get("published") \
         or f"{site.review['citation']['year']}-01-01"
     return int(datetime.datetime.fromisoformat(date).replace(tzinfo=datetime.timezone.utc).timestamp())
 

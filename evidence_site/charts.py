@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .aggregate import Count, effect_symbol, missing, study_name
+from .aggregate import Count, GroupRow, Summary, effect_symbol, missing, study_name
 
 # Font sizes in SVG user units, and the average glyph width as a share of the font size (a
 # little above the real average of the sans-serif fonts browsers fall back to, so that labels
@@ -117,26 +117,26 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _transcribed_of(summary_type: dict) -> str:
-    reported = summary_type["reported"]
+def _transcribed_of(summary_type: GroupRow) -> str:
+    reported = summary_type.reported
     if not reported:
-        return f"{summary_type['transcribed']} transcribed; the review's count {reported or 'not reported'}"
-    return f"{summary_type['transcribed']} of {reported['studies']} transcribed"
+        return f"{summary_type.transcribed} transcribed; the review's count {reported or 'not reported'}"
+    return f"{summary_type.transcribed} of {reported['studies']} transcribed"
 
 
-def _coverage(summary: dict) -> str:
-    t = summary["transcribed"]
+def _coverage(summary: Summary) -> str:
+    t = summary.transcribed
     return f"{t.n} of the {t.of} studies the review included"
 
 
 # --- effect direction plot ----------------------------------------------------------------------
 
-def effect_direction(review: dict, studies: list[dict], summary: dict, type_key: str | None = None) -> dict:
+def effect_direction(review: dict, studies: list[dict], summary: Summary, type_key: str | None = None) -> dict:
     """One row per study, grouped by intervention type; one column for the review's overall
     classification and one per outcome domain; a symbol for each direction the review recorded."""
     codebook = review["codebook"]
     effects, ratings = _effects(review), _ratings(review)
-    types = [t for t in summary["by_type"] if type_key is None or t["key"] == type_key]
+    types = [t for t in summary.by_type if type_key is None or t.key == type_key]
     chosen = [s for s in studies if type_key is None or s["intervention"]["type"] == type_key]
 
     names = {s["id"]: study_name(s) for s in chosen}
@@ -158,9 +158,9 @@ def effect_direction(review: dict, studies: list[dict], summary: dict, type_key:
     group_h, row_h, y = 30, 38, head_h
     groups, n_rows = [], 0
     for t in types:
-        mine = [s for s in chosen if s["intervention"]["type"] == t["key"]]
-        group = {"key": t["key"], "label": t["label"], "y": y, "h": group_h, "note": _transcribed_of(t),
-                 "note_x": 4 + text_width(t["label"], FONT + 1) + 10, "rows": [], "empty": None}
+        mine = [s for s in chosen if s["intervention"]["type"] == t.key]
+        group = {"key": t.key, "label": t.label, "y": y, "h": group_h, "note": _transcribed_of(t),
+                 "note_x": 4 + text_width(t.label, FONT + 1) + 10, "rows": [], "empty": None}
         y += group_h
         if not mine:
             group["empty"] = {"y": y, "h": 24, "text": "no study file of this type yet"}
@@ -189,7 +189,7 @@ def effect_direction(review: dict, studies: list[dict], summary: dict, type_key:
 
     overall_counts = [(e["label"].lower(), sum(s["overall_effect"] == k for s in chosen)) for k, e in effects.items()]
     unread = sum(s["overall_effect"] is None for s in chosen)
-    scope = "" if type_key is None else f"{types[0]['label']} studies only. "
+    scope = "" if type_key is None else f"{types[0].label} studies only. "
     where = f"The study files cover {_coverage(summary)}"
     desc = (f"{scope}{_plural(n_rows, 'study file', 'study files')} in rows"
             + (", grouped by type of intervention" if type_key is None else "")
@@ -199,11 +199,11 @@ def effect_direction(review: dict, studies: list[dict], summary: dict, type_key:
             + f"Quality is rated for {sum(s['quality']['global'] is not None for s in chosen)} of them. {where}.")
     shown_keys = {mk["key"] for g in groups for r in g["rows"] for c in r["cells"] for mk in c["marks"]}
     suffix = "all" if type_key is None else type_key
-    title = "Effect direction plot" + ("" if type_key is None else f": {types[0]['label']}")
+    title = "Effect direction plot" + ("" if type_key is None else f": {types[0].label}")
     return {
         "kind": "effect-direction", "id": f"ed-{suffix}", "wide": True,
         "title": title, "desc": desc,
-        "caption": (f"Effect direction plot{'' if type_key is None else ' for ' + types[0]['label'].lower() + ' studies'}: "
+        "caption": (f"Effect direction plot{'' if type_key is None else ' for ' + types[0].label.lower() + ' studies'}: "
                     f"the direction of effect the review recorded for each study file and outcome. "
                     f"{where}, so studies without a file are missing here."),
         "width": width, "height": y + 6, "label_w": label_w, "quality_x": quality_x, "quality_w": quality_w,
@@ -220,23 +220,23 @@ def effect_direction(review: dict, studies: list[dict], summary: dict, type_key:
 
 # --- evidence gap map ----------------------------------------------------------------------------
 
-def gap_map(review: dict, studies: list[dict], summary: dict) -> dict:
+def gap_map(review: dict, studies: list[dict], summary: Summary) -> dict:
     """Intervention type x outcome domain: how many study files looked at each pair, how many of
     those improved on it, shaded by the weakest quality rating among them; empty pairs are gaps."""
     codebook = review["codebook"]
     ratings = _ratings(review)
     favourable = codebook["effects"][0]
     fav_symbol = effect_symbol(favourable)
-    label_w = max([text_width(t["label"], FONT + 1) for t in summary["by_type"]]
-                  + [text_width(_transcribed_of(t), SMALL) for t in summary["by_type"]] + [120]) + 16
+    label_w = max([text_width(t.label, FONT + 1) for t in summary.by_type]
+                  + [text_width(_transcribed_of(t), SMALL) for t in summary.by_type] + [120]) + 16
     col = Band(label_w, 44, 4)
     head_h = max(text_width(o["label"], SMALL) for o in codebook["outcomes"]) * _SIN45 + 24
     columns = [{"key": o["key"], "label": o["label"], "x": col.at(i), "mid": col.mid(i), "w": col.size,
                 "label_x": col.mid(i) - 3, "label_y": head_h - 8} for i, o in enumerate(codebook["outcomes"])]
     row = Band(head_h, 48, 4)
     rows = []
-    for r, t in enumerate(summary["by_type"]):
-        mine = [s for s in studies if s["intervention"]["type"] == t["key"]]
+    for r, t in enumerate(summary.by_type):
+        mine = [s for s in studies if s["intervention"]["type"] == t.key]
         cells = []
         for c in columns:
             measured = [s for s in mine if any(o["domain"] == c["key"] for o in (s["outcomes"] or []))]
@@ -252,15 +252,15 @@ def gap_map(review: dict, studies: list[dict], summary: dict) -> dict:
             cells.append({"key": c["key"], "label": c["label"], "x": c["x"], "mid": c["mid"],
                           "studies": len(measured), "improved": improved,
                           # the page that lists exactly these study files (render.study_listings)
-                          "listing": f"studies/type/{t['key']}/outcome/{c['key']}/" if measured else None,
+                          "listing": f"studies/type/{t.key}/outcome/{c['key']}/" if measured else None,
                           # starts with the cell's visible text ("3 ▲2"), as its accessible name must
-                          "link_label": (f"{len(measured)} {fav_symbol}{improved}: {t['label']}, {c['label'].lower()}, "
+                          "link_label": (f"{len(measured)} {fav_symbol}{improved}: {t.label}, {c['label'].lower()}, "
                                          f"{_plural(len(measured), 'study file', 'study files')}, {improved} "
                                          f"{favourable['label'].lower()}; list them"),
-                          "share": Count(improved, len(measured), False, summary["small_group_below"]) if measured else None,  # counted here: no interval
+                          "share": Count(improved, len(measured), False, summary.small_group_below) if measured else None,  # counted here: no interval
                           "weakest": weakest, "quality_mix": mix, "names": [study_name(s) for s in measured]})
-        rows.append({"key": t["key"], "label": t["label"], "note": _transcribed_of(t), "y": row.at(r), "h": row.size,
-                     "files": len(mine), "reported": t["reported"]["studies"] if t["reported"] else None,
+        rows.append({"key": t.key, "label": t.label, "note": _transcribed_of(t), "y": row.at(r), "h": row.size,
+                     "files": len(mine), "reported": t.reported["studies"] if t.reported else None,
                      "cells": cells})
     filled = sum(c["studies"] > 0 for r in rows if r["files"] for c in r["cells"])
     gaps = sum(c["studies"] == 0 for r in rows if r["files"] for c in r["cells"])
@@ -268,8 +268,8 @@ def gap_map(review: dict, studies: list[dict], summary: dict) -> dict:
     weakest_used = [c["weakest"] for r in rows for c in r["cells"] if c["weakest"]]
     unrated_cells = any(c["studies"] and not c["weakest"] for r in rows for c in r["cells"])
     width = max(col.end(len(columns)), max(c["label_x"] + text_width(c["label"], SMALL) * _SIN45 for c in columns)) + 8
-    where = (f"it shows only the {summary['transcribed'].n} transcribed study files, "
-             f"not all {summary['included']} studies the review included")
+    where = (f"it shows only the {summary.transcribed.n} transcribed study files, "
+             f"not all {summary.included} studies the review included")
     desc = (f"{len(rows)} types of intervention in rows, {len(columns)} outcomes in columns; each cell gives the number "
             f"of study files that measured the outcome and how many of them were classed {favourable['label'].lower()} on it. "
             f"{_plural(filled, 'pair has', 'pairs have')} at least one study file and {_plural(gaps, 'is a gap', 'are gaps')}"
@@ -358,24 +358,24 @@ def prisma(review: dict) -> dict:
 
 # --- quality: the review's reported ratings, and a traffic-light grid for rated study files -------
 
-def quality_reported(review: dict, summary: dict) -> dict:
+def quality_reported(review: dict, summary: Summary) -> dict:
     """The review's global ratings as bars out of all included studies, each bar under its label;
     counts the review gives but the copies we have did not show say so."""
     ratings = _ratings(review)
-    total = summary["included"]
+    total = summary.included
     bar_x, bar_w = 20, 200
     row = Band(2, 40, 2)
     rows = []
-    for i, q in enumerate(summary["quality"]):
-        n = q["reported"].n if q["reported"] else None
-        rows.append({"key": q["key"], "label": q["label"], "rating": ratings[q["key"]], "n": n,
-                     "count": q["reported"], "y": row.at(i), "h": row.size,
-                     "bar": scale(n or 0, total, bar_w), "value": f"{n} of {total}" if n is not None else str(q["reported"])})
+    for i, q in enumerate(summary.quality):
+        n = q.reported.n if q.reported else None
+        rows.append({"key": q.key, "label": q.label, "rating": ratings[q.key], "n": n,
+                     "count": q.reported, "y": row.at(i), "h": row.size,
+                     "bar": scale(n or 0, total, bar_w), "value": f"{n} of {total}" if n is not None else str(q.reported)})
     known = sum(r["n"] for r in rows if r["n"] is not None)
     if known < total and any(r["n"] is None for r in rows):
         rest = total - known
         rows.append({"key": "unread", "label": UNREAD, "rating": None, "n": rest,
-                     "count": Count(rest, total, False, summary["small_group_below"]), "y": row.at(len(rows)), "h": row.size,
+                     "count": Count(rest, total, False, summary.small_group_below), "y": row.at(len(rows)), "h": row.size,
                      "bar": scale(rest, total, bar_w), "value": f"{rest} of {total}"})
     width = max([bar_x + bar_w] + [bar_x + r["bar"] + 6 + text_width(r["value"], SMALL) for r in rows]) + 4
     parts = [f"{r['label']}: {r['value']}" for r in rows]
@@ -391,7 +391,7 @@ def quality_reported(review: dict, summary: dict) -> dict:
     }
 
 
-def quality_grid(review: dict, studies: list[dict], summary: dict) -> dict:
+def quality_grid(review: dict, studies: list[dict], summary: Summary) -> dict:
     """robvis-style traffic lights: one row per study file with a rating, its components then its
     global rating, each as bars and a word; study files without a rating are listed, not drawn."""
     codebook = review["codebook"]
@@ -442,22 +442,22 @@ def quality_grid(review: dict, studies: list[dict], summary: dict) -> dict:
 
 # --- completeness: transcribed against reported, by intervention type ---------------------------
 
-def completeness(summary: dict) -> dict:
+def completeness(summary: Summary) -> dict:
     """Per intervention type, a bar as long as the review's count, filled as far as transcribed."""
-    label_w = max(text_width(t["label"]) for t in summary["by_type"]) + 12
+    label_w = max(text_width(t.label) for t in summary.by_type) + 12
     bar_w = 170
-    value_w = max(text_width(_completeness_value(t), SMALL) for t in summary["by_type"]) + 10
-    most = max([t["reported"]["studies"] for t in summary["by_type"] if t["reported"]]
-               + [t["transcribed"] for t in summary["by_type"]] + [1])
+    value_w = max(text_width(_completeness_value(t), SMALL) for t in summary.by_type) + 10
+    most = max([t.reported["studies"] for t in summary.by_type if t.reported]
+               + [t.transcribed for t in summary.by_type] + [1])
     row = Band(4, 24, 8)
     rows = []
-    for i, t in enumerate(summary["by_type"]):
-        reported = t["reported"]["studies"] if t["reported"] else None
-        rows.append({"key": t["key"], "label": t["label"], "y": row.at(i), "h": row.size,
-                     "reported": reported, "transcribed": t["transcribed"], "missing": t["missing"],
-                     "outline": scale(reported or 0, most, bar_w), "fill": scale(t["transcribed"], most, bar_w),
+    for i, t in enumerate(summary.by_type):
+        reported = t.reported["studies"] if t.reported else None
+        rows.append({"key": t.key, "label": t.label, "y": row.at(i), "h": row.size,
+                     "reported": reported, "transcribed": t.transcribed, "missing": t.missing,
+                     "outline": scale(reported or 0, most, bar_w), "fill": scale(t.transcribed, most, bar_w),
                      "value": _completeness_value(t)})
-    total = summary["transcribed"]
+    total = summary.transcribed
     return {
         "kind": "completeness", "id": "completeness-figure", "wide": False,
         "title": f"Study files transcribed, by type of intervention: {total.n} of {total.of}",
@@ -471,23 +471,23 @@ def completeness(summary: dict) -> dict:
     }
 
 
-def _completeness_value(t: dict) -> str:
-    if not t["reported"]:
-        return f"{t['transcribed']} (review: {t['reported'] or 'not reported'})"
-    return f"{t['transcribed']} of {t['reported']['studies']}"
+def _completeness_value(t: GroupRow) -> str:
+    if not t.reported:
+        return f"{t.transcribed} (review: {t.reported or 'not reported'})"
+    return f"{t.transcribed} of {t.reported['studies']}"
 
 
 # --- all of them ---------------------------------------------------------------------------------
 
-def build_charts(review: dict, studies: list[dict], summary: dict, per_study: bool = True) -> dict:
+def build_charts(review: dict, studies: list[dict], summary: Summary, per_study: bool = True) -> dict:
     """Every figure the pages show, computed once per build. With per_study False (a review too
     large for one row per study on a page) the per-study figures are left out; the per-type
     study pages draw them a page at a time."""
     return {
         "effect_direction": effect_direction(review, studies, summary) if per_study else None,
         # A type that holds every study file would repeat the overall plot row for row: not drawn.
-        "effect_direction_by_type": {t["key"]: effect_direction(review, studies, summary, t["key"])
-                                     for t in summary["by_type"] if 0 < t["transcribed"] < len(studies)}
+        "effect_direction_by_type": {t.key: effect_direction(review, studies, summary, t.key)
+                                     for t in summary.by_type if 0 < t.transcribed < len(studies)}
         if per_study else {},
         "gap_map": gap_map(review, studies, summary),
         "prisma": prisma(review),

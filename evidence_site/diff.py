@@ -27,35 +27,35 @@ class DiffError(Exception):
 def figures(site: Site) -> dict[str, str]:
     """Every figure the site shows, by name, as text. The one place that reads the summary's fields."""
     s = site.summary
-    fav = s["favourable"]["key"]
+    fav = s.favourable.key
     out = {
-        "Headline: included studies (review)": str(s["included"]),
-        "Headline: study files": str(s["transcribed"].n),
-        "Headline: student convenience samples (review)": _count(s["students"]),
+        "Headline: included studies (review)": str(s.included),
+        "Headline: study files": str(s.transcribed.n),
+        "Headline: student convenience samples (review)": _count(s.students),
     }
-    for row in s["overall"]:
-        out[f"Headline: {row['key']} overall (review)"] = _count(row["reported"])
-        out[f"Headline: {row['key']} overall (study files)"] = str(row["transcribed"])
-    out["Headline: no overall effect given (study files)"] = str(s["overall_unknown"])
-    for row in s["by_type"]:
-        out[f"By intervention type: {row['key']}, {fav} (review)"] = _count(row["reported_favourable"])
-        out[f"By intervention type: {row['key']}, {fav} (study files)"] = _count(row["transcribed_share"], "no study files")
-    for row in s["by_outcome"]:
-        out[f"By outcome: {row['key']}, {fav} (review)"] = _count(row["reported_favourable"])
-        out[f"By outcome: {row['key']}, {fav} (study files)"] = _count(row["transcribed_share"], "no study files")
-    for row in s["quality"]:
-        out[f"Quality: {row['key']} (review)"] = _count(row["reported"])
-        out[f"Quality: {row['key']} (study files)"] = str(row["transcribed"])
-    out["Quality: not rated (study files)"] = str(s["quality_unrated"])
-    out["Completeness: included studies"] = _of(s["transcribed"].n, s["included"])
+    for row in s.overall:
+        out[f"Headline: {row.key} overall (review)"] = _count(row.reported)
+        out[f"Headline: {row.key} overall (study files)"] = str(row.transcribed)
+    out["Headline: no overall effect given (study files)"] = str(s.overall_unknown)
+    for row in s.by_type:
+        out[f"By intervention type: {row.key}, {fav} (review)"] = _count(row.reported_favourable)
+        out[f"By intervention type: {row.key}, {fav} (study files)"] = _count(row.transcribed_share, "no study files")
+    for row in s.by_outcome:
+        out[f"By outcome: {row.key}, {fav} (review)"] = _count(row.reported_favourable)
+        out[f"By outcome: {row.key}, {fav} (study files)"] = _count(row.transcribed_share, "no study files")
+    for row in s.quality:
+        out[f"Quality: {row.key} (review)"] = _count(row.reported)
+        out[f"Quality: {row.key} (study files)"] = str(row.transcribed)
+    out["Quality: not rated (study files)"] = str(s.quality_unrated)
+    out["Completeness: included studies"] = _of(s.transcribed.n, s.included)
     exact = []
-    for group, rows in (("intervention type", s["by_type"]), ("outcome", s["by_outcome"])):
+    for group, rows in (("intervention type", s.by_type), ("outcome", s.by_outcome)):
         for row in rows:
-            reported = row["reported"]["studies"] if row["reported"] else None
-            out[f"Completeness: {group} {row['key']}"] = _of(row["transcribed"], reported)
-            if group == "intervention type" and reported is not None and row["transcribed"] == reported:
-                exact.append(row["key"])
-    if s["transcribed"].n == s["included"]:
+            reported = row.reported["studies"] if row.reported else None
+            out[f"Completeness: {group} {row.key}"] = _of(row.transcribed, reported)
+            if group == "intervention type" and reported is not None and row.transcribed == reported:
+                exact.append(row.key)
+    if s.transcribed.n == s.included:
         verdict = "complete: every count the review reports matches the study files"
     else:
         verdict = "partial: no count from the study files exceeds the review's"

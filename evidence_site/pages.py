@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
 
-from .aggregate import codebook_labels, study_name
+from .aggregate import Category, Count, GroupRow, Missing, Summary, codebook_labels, study_name
 from .cards import SOURCE_SEP
 from .problems import Problem
 from .render import PAGE_SIZE, plural, study_listings
@@ -32,10 +32,10 @@ class Facts:
     """What the description and card texts read, computed once a build."""
     review: dict
     studies: list
-    summary: dict
+    summary: Summary
     labels: dict
-    fav: dict
-    overall: object
+    fav: Category
+    overall: Count | Missing  # the review's count of studies in the favourable class
     included: int
     transcribed: int
     headline: str
@@ -61,21 +61,21 @@ def card_source(review: dict, site_url: str | None = None) -> str:
             + (f"; {address}" if address else "") + ".")
 
 
-def facts(review: dict, studies: list[dict], summary: dict, site_url: str | None = None) -> Facts:
+def facts(review: dict, studies: list[dict], summary: Summary, site_url: str | None = None) -> Facts:
     labels = codebook_labels(review)
     words = review["site"]
-    fav = summary["favourable"]
-    verb = fav["label"].lower()
-    overall = summary["overall"][0]["reported"]
-    included, transcribed = summary["included"], summary["transcribed"].n
+    fav = summary.favourable
+    verb = fav.label.lower()
+    overall = summary.overall[0].reported
+    included, transcribed = summary.included, summary.transcribed.n
     outcome = words.get("outcome") or "the outcome"
     headline = (f"The review reports that {outcome} {verb} in {overall.n} of the {overall.of} studies."
                 if overall else "")
     question = review["methods"]["question"]
-    rated = [q for q in summary["quality"] if q["reported"]]
-    top_rating = max(rated, key=lambda q: q["reported"].n) if rated else None
-    quality = (f"The review rated {top_rating['reported'].n} of the {top_rating['reported'].of} studies "
-               f"{top_rating['label'].lower()} quality." if top_rating else "")
+    rated = [q for q in summary.quality if q.reported]
+    top_rating = max(rated, key=lambda q: q.reported.n) if rated else None
+    quality = (f"The review rated {top_rating.reported.n} of the {top_rating.reported.of} studies "
+               f"{top_rating.label.lower()} quality." if top_rating else "")
     return Facts(review, studies, summary, labels, fav, overall, included, transcribed, headline, question, quality,
                  verb, outcome, words.get("study_kind") or "studies", card_source(review, site_url))
 
@@ -138,11 +138,11 @@ def findings_description(f: Facts) -> str:
 
 
 def findings_card(f: Facts):
-    best = [t for t in f.summary["by_type"] if t["reported_favourable"] and t["reported_favourable"].of]
+    best = [t for t in f.summary.by_type if t.reported_favourable and t.reported_favourable.of]
     if not best:
         return None
-    top = max(best, key=lambda t: t["reported_favourable"].n / t["reported_favourable"].of)
-    return count_card(f, top["reported_favourable"], f"studies of {top['label'].lower()} interventions found that "
+    top = max(best, key=lambda t: t.reported_favourable.n / t.reported_favourable.of)
+    return count_card(f, top.reported_favourable, f"studies of {top.label.lower()} interventions found that "
                       f"{f.outcome} {f.verb}, the review reports.")
 
 
@@ -206,8 +206,8 @@ def study_card(f: Facts, study: dict, kind: str, effect: str | None):
         + SOURCE_SEP + f.source)
 
 
-def type_card(f: Facts, group: dict):
-    return count_card(f, group["reported_favourable"], f"studies of this type found that {f.outcome} {f.verb}, "
+def type_card(f: Facts, group: GroupRow):
+    return count_card(f, group.reported_favourable, f"studies of this type found that {f.outcome} {f.verb}, "
                       "the review reports.")
 
 
@@ -248,7 +248,7 @@ def nav(registry: tuple[Page, ...] = PAGES) -> list[dict]:
     return [{page.nav: page.path} for page in registry if page.nav]
 
 
-def page_info(review: dict, studies: list[dict], summary: dict, registry: tuple[Page, ...] = PAGES,
+def page_info(review: dict, studies: list[dict], summary: Summary, registry: tuple[Page, ...] = PAGES,
               page_size: int = PAGE_SIZE, site_url: str | None = None,
               figures: list | None = None) -> dict[str, dict]:
     """For each generated page: its registry entry (or family), title, plain-text description,
@@ -267,7 +267,7 @@ def page_info(review: dict, studies: list[dict], summary: dict, registry: tuple[
         info[f"figures/{figure.slug}.md"] = {"page": FIGURE, "title": chart["title"], "card": None,
                                              "description": chart["caption"]}
         info[f"figures/{figure.slug}.md"]["card_file"] = f"figures/{figure.slug}"
-    by_type = {t["key"]: t for t in summary["by_type"]}
+    by_type = {t.key: t for t in summary.by_type}
     for study in studies:
         effect = f.labels["effects"][study["overall_effect"]]["label"] if study["overall_effect"] else None
         kind = f.labels["intervention_types"][study["intervention"]["type"]]["label"]
@@ -277,7 +277,7 @@ def page_info(review: dict, studies: list[dict], summary: dict, registry: tuple[
             group = by_type[study["intervention"]["type"]]
             page["card_title"] = f"{kind} studies"
             page["card"] = type_card(f, group)
-            page["card_file"] = f"types/{group['key']}"
+            page["card_file"] = f"types/{group.key}"
         info[f"studies/{study['id']}.md"] = page
     return info
 

@@ -225,7 +225,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         if study is not None:
             self.search_index.entries.extend(
                 study_entries(study, self.labels, page.meta.get("title", page.title), page.url, page.toc,
-                              self.site.summary["included"]))
+                              self.site.summary.included))
         return context
 
     def on_page_content(self, html, page, config, files):
@@ -241,7 +241,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         highwire = metadata.highwire(review) if pages.HIGHWIRE in entry.structured else []
         json_ld = [metadata.scholarly_article(review)] if pages.ARTICLE in entry.structured else []
         if pages.DATASET in entry.structured:
-            json_ld.append(metadata.dataset(review, self.site.studies, base, self.site.summary["data_date"]))
+            json_ld.append(metadata.dataset(review, self.site.studies, base, self.site.summary.data_date))
         return metadata.head_tags(
             site_name=config.site_name, title=page_data["title"], description=page_data["description"],
             url=url, image=image, image_alt=card_alt(page_data), og_type=entry.og_type,

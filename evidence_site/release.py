@@ -14,19 +14,20 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .aggregate import Summary
 
 ROOT = Path(__file__).resolve().parent.parent
 # Keep a Changelog release headings: "## [2026.12.0] - 2026-12-02"
 _RELEASE = re.compile(r"^## \[(?P<version>[^\]]+)\] - (?P<date>\d{4}-\d{2}-\d{2})\s*$", re.M)
 
 
-def footer_facts(review: dict, summary: dict) -> dict:
+def footer_facts(review: dict, summary: Summary) -> dict:
     """What the footer of every page shows (config.extra.release): version, data date, terms, source."""
     c, site = review["citation"], review["site"]
     return {
         "version": __version__,
         "year": __version__.split(".")[0],  # CalVer: the version starts with the year of the release
-        "data_date": summary["data_date"],
+        "data_date": summary.data_date,
         "title": site["title"],
         "license": site.get("license"),
         "review_doi_url": f"https://doi.org/{c['doi']}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -16,7 +17,7 @@ from markupsafe import Markup
 
 from . import PACKAGE_DIR
 from .charts import build_charts, effect_direction, svg_number
-from .aggregate import Missing, changes, codebook_labels, present_review, present_study, study_name
+from .aggregate import Missing, Summary, changes, codebook_labels, present_review, present_study, study_name
 from .citation import review_citations
 from .fields import study_fields
 from .load import load_bytes
@@ -183,7 +184,7 @@ def environment() -> Environment:
     return env
 
 
-def render_pages(review: dict, studies: list[dict], summary: dict, example_text: str = "",
+def render_pages(review: dict, studies: list[dict], summary: Summary, example_text: str = "",
                  site_url: str = "", *, env: Environment | None = None, page_size: int = PAGE_SIZE,
                  registry=None, charts: dict | None = None, accessibility: dict | None = None) -> dict[str, str]:
     """Every generated page as {source path under docs/: Markdown text}: the registry's pages
@@ -270,31 +271,47 @@ def _pagination(label: str, current: int, total: int, first_url: str, page_url) 
             "next": None if current == total else page_url(current + 1)}
 
 
-def study_listings(review: dict, studies: list[dict], summary: dict, page_size: int = PAGE_SIZE):
+@dataclass(frozen=True)
+class StudyGroup:
+    """One list of studies (all of them, a type's, an outcome's, a gap-map cell's) before paging."""
+
+    folder: str  # its address under docs/, without index.md
+    base: str  # the way back to the site's root from its first page
+    title: str
+    intro: str
+    members: list
+    type_key: str | None = None  # a type's list: its effect direction plot is drawn for its studies
+    gap_cell: bool = False  # one cell of the evidence gap map
+
+
+def study_listings(review: dict, studies: list[dict], summary: Summary, page_size: int = PAGE_SIZE):
     """(source path, listing) for /studies/ and the per-type and per-outcome lists, each split into
     pages of page_size rows, so no page grows with the number of studies."""
     paged = len(studies) > page_size
-    groups = [("studies", "", "Studies", "All transcribed studies.", studies, None, False)]
-    for t in summary["by_type"]:
-        mine = [s for s in studies if s["intervention"]["type"] == t["key"]]
-        groups.append((f"studies/type/{t['key']}", "../../", f"{t['label']} studies",
-                       f"{t['definition']} {plural(len(mine), 'transcribed study', 'transcribed studies')} "
-                       f"{'is' if len(mine) == 1 else 'are'} of this type.", mine, t["key"], False))
-    for o in summary["by_outcome"]:
-        mine = [s for s in studies if any(x["domain"] == o["key"] for x in s["outcomes"] or [])]
-        groups.append((f"studies/outcome/{o['key']}", "../../", f"Studies that measured {o['label'].lower()}",
-                       f"{o['definition']} {plural(len(mine), 'transcribed study', 'transcribed studies')} measured it.", mine, None, False))
+    groups = [StudyGroup("studies", "", "Studies", "All transcribed studies.", studies)]
+    for t in summary.by_type:
+        mine = [s for s in studies if s["intervention"]["type"] == t.key]
+        groups.append(StudyGroup(f"studies/type/{t.key}", "../../", f"{t.label} studies",
+                                 f"{t.definition} {plural(len(mine), 'transcribed study', 'transcribed studies')} "
+                                 f"{'is' if len(mine) == 1 else 'are'} of this type.", mine, type_key=t.key))
+    for o in summary.by_outcome:
+        mine = [s for s in studies if any(x["domain"] == o.key for x in s["outcomes"] or [])]
+        groups.append(StudyGroup(f"studies/outcome/{o.key}", "../../", f"Studies that measured {o.label.lower()}",
+                                 f"{o.definition} {plural(len(mine), 'transcribed study', 'transcribed studies')} measured it.",
+                                 mine))
     # The studies behind each filled cell of the evidence gap map (charts.gap_map links its cells here).
-    for t in summary["by_type"]:
-        of_type = [s for s in studies if s["intervention"]["type"] == t["key"]]
+    for t in summary.by_type:
+        of_type = [s for s in studies if s["intervention"]["type"] == t.key]
+        kind = t.label.lower()
         for o in review["codebook"]["outcomes"]:
             mine = [s for s in of_type if any(x["domain"] == o["key"] for x in s["outcomes"] or [])]
             if mine:
-                groups.append((f"studies/type/{t['key']}/outcome/{o['key']}", "../../../../",
-                               f"{t['label']} studies that measured {o['label'].lower()}",
-                               f"The {plural(len(mine), 'transcribed ' + t['label'].lower() + ' study', 'transcribed ' + t['label'].lower() + ' studies')} that measured "
-                               f"{o['label'].lower()}: one cell of the evidence gap map.", mine, None, True))
-    for folder, base, title, intro, members, type_key, cell in groups:
+                groups.append(StudyGroup(
+                    f"studies/type/{t.key}/outcome/{o['key']}", "../../../../", f"{t.label} studies that measured {o['label'].lower()}",
+                    f"The {plural(len(mine), 'transcribed ' + kind + ' study', 'transcribed ' + kind + ' studies')} that measured "
+                    f"{o['label'].lower()}: one cell of the evidence gap map.", mine, gap_cell=True))
+    for group in groups:
+        folder, base, title, members = group.folder, group.base, group.title, group.members
         chunks = [members[i:i + page_size] for i in range(0, len(members), page_size)] or [[]]
         for number, chunk in enumerate(chunks, 1):
             page_base = base if number == 1 else base + "../"
@@ -306,8 +323,8 @@ def study_listings(review: dict, studies: list[dict], summary: dict, page_size: 
                        f"{title}: studies {first} to {first + len(chunk) - 1} of {len(members)}")
             listing = {
                 "title": title if number == 1 else f"{title}, page {number}",
-                "intro": intro, "studies": chunk, "base": page_base, "caption": caption, "paged": paged,
+                "intro": group.intro, "studies": chunk, "base": page_base, "caption": caption, "paged": paged,
                 "pagination": _pagination(f"Pages of {title.lower()}", number, len(chunks), first_url, page_url),
-                "type_key": type_key, "gap_cell": cell,
+                "type_key": group.type_key, "gap_cell": group.gap_cell,
             }
             yield (f"{folder}/index.md" if number == 1 else f"{folder}/{number}.md"), listing

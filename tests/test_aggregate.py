@@ -39,21 +39,21 @@ def test_real_data_summary():
     reported figure is the one review.yml gives (exact figures are tested on the made-up review)."""
     site = prepare(ROOT)
     summary, studies, reported = site.summary, site.studies, site.review["reported"]
-    assert (summary["transcribed"].n, summary["transcribed"].of) == (len(studies), reported["included_studies"])
-    for row in summary["by_type"]:
-        files = [s for s in studies if s["intervention"]["type"] == row["key"]]
-        assert row["transcribed"] == len(files)
-        assert row["missing"] == row["reported"]["studies"] - len(files) >= 0
-        assert row["reported"]["studies"] == reported["by_intervention_type"][row["key"]]["studies"]
-    for row in summary["overall"]:
-        assert row["transcribed"] == sum(s["overall_effect"] == row["key"] for s in studies)
-        assert (row["reported"].n, row["reported"].of) == (reported["overall"][row["key"]], reported["included_studies"])
-    assert summary["overall_unknown"] == sum(s["overall_effect"] is None for s in studies)
-    for row in summary["by_outcome"]:
-        measured = [s for s in studies if any(o["domain"] == row["key"] for o in s["outcomes"] or [])]
-        assert row["transcribed"] == len(measured)
-        assert row["transcribed_favourable"] <= row["transcribed"]
-    assert summary["quality_unrated"] == sum((s["quality"] or {}).get("global") is None for s in studies)
+    assert (summary.transcribed.n, summary.transcribed.of) == (len(studies), reported["included_studies"])
+    for row in summary.by_type:
+        files = [s for s in studies if s["intervention"]["type"] == row.key]
+        assert row.transcribed == len(files)
+        assert row.missing == row.reported["studies"] - len(files) >= 0
+        assert row.reported["studies"] == reported["by_intervention_type"][row.key]["studies"]
+    for row in summary.overall:
+        assert row.transcribed == sum(s["overall_effect"] == row.key for s in studies)
+        assert (row.reported.n, row.reported.of) == (reported["overall"][row.key], reported["included_studies"])
+    assert summary.overall_unknown == sum(s["overall_effect"] is None for s in studies)
+    for row in summary.by_outcome:
+        measured = [s for s in studies if any(o["domain"] == row.key for o in s["outcomes"] or [])]
+        assert row.transcribed == len(measured)
+        assert row.transcribed_favourable <= row.transcribed
+    assert summary.quality_unrated == sum((s["quality"] or {}).get("global") is None for s in studies)
 
 
 @pytest.fixture
@@ -76,12 +76,12 @@ def problems(root: Path) -> list[str]:
 
 def test_complete_and_consistent(madeup):
     site = prepare(madeup)
-    assert site.summary["transcribed"].n == 4
+    assert site.summary.transcribed.n == 4
 
 
 def test_partial_data_may_have_lower_counts(madeup):
     (madeup / "studies" / "alpha-2020.yml").unlink()
-    assert prepare(madeup).summary["transcribed"].n == 3
+    assert prepare(madeup).summary.transcribed.n == 3
 
 
 def test_more_files_than_included_studies(madeup):

@@ -110,9 +110,9 @@ def test_findings_anchors_and_both_sets_of_figures(built_site, data):
 def test_studies_page_table_and_completeness(built_site, data):
     studies = page(built_site, "/studies/")
     assert set(STUDY_IDS) <= studies.ids
-    for row in data.summary["by_type"]:
-        n, reported = transcribed(data, row["key"]), row["reported"]["studies"]
-        assert f"{row['label']} {reported} {n} {reported - n}" in studies.text
+    for row in data.summary.by_type:
+        n, reported = transcribed(data, row.key), row.reported["studies"]
+        assert f"{row.label} {reported} {n} {reported - n}" in studies.text
     included = data.review["reported"]["included_studies"]
     assert f"The review included {included} studies. {len(data.studies)} of them are transcribed here." in studies.text
     assert "python build_site.py new" in studies.text

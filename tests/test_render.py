@@ -51,8 +51,8 @@ def test_macros_golden(site, golden):
                             "Transcribed included studies (4), one row per study"),
         "finding": call("finding", "type-therapy-based", call("count", Count(5, 6)), "Therapy-based studies.",
                         "findings/"),
-        "comparison-table": call("comparison_table", site.summary["by_type"], "Caption", "type-", "Type",
-                                 site.summary["favourable"], "not yet transcribed"),
+        "comparison-table": call("comparison_table", site.summary.by_type, "Caption", "type-", "Type",
+                                 site.summary.favourable, "not yet transcribed"),
     }
     for name, text in outputs.items():
         golden(f"macros/{name}.html", text + "\n")

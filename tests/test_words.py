@@ -93,9 +93,9 @@ def test_madeup_review_words_on_every_page(madeup_site):
 
 
 def test_small_group_threshold_comes_from_review_yml(madeup):
-    assert madeup.summary["small_group_below"] == 3
+    assert madeup.summary.small_group_below == 3
     html = _env().from_string('{% import "_macros.md.j2" as m %}{{ m.count(c) }}').render(
-        c=madeup.summary["by_type"][0]["reported_favourable"])
+        c=madeup.summary.by_type[0].reported_favourable)
     assert "fewer than 3 studies: read with care" in html
 
 
@@ -191,14 +191,14 @@ def test_every_interval_is_labelled_as_calculated_here(built_site):
 
 def test_plain_facts_about_the_included_studies_have_no_interval(built_site):
     summary = prepare(ROOT).summary
-    facts = [q["reported"] for q in summary["quality"] if q["reported"]] + [summary["students"]]
+    facts = [q.reported for q in summary.quality if q.reported] + [summary.students]
     for url in ("", "limitations", "findings", "press"):
         text = text_of((built_site / url / "index.html").read_text(encoding="utf-8"))
         for c in filter(None, facts):
             assert f"{c.n}/{c.of} ({c.percent}%;" not in text, url
     assert all(c.interval is None for c in filter(None, facts))
-    for t in summary["by_type"]:
-        assert t["transcribed_share"] is None or t["transcribed_share"].interval is None  # a tally of files
+    for t in summary.by_type:
+        assert t.transcribed_share is None or t.transcribed_share.interval is None  # a tally of files
 
 
 def test_cards_name_their_source_and_follow_one_rule():
@@ -283,10 +283,10 @@ def test_plurals_and_empty_listings(madeup_pages):
 def test_studies_page_lists_what_is_not_yet_transcribed():
     site = prepare(ROOT)
     page = text_of(render_pages(site.review, site.studies, site.summary)["studies/index.md"])
-    gaps = [t for t in site.summary["by_type"] if t["missing"]]
+    gaps = [t for t in site.summary.by_type if t.missing]
     for t in gaps:
-        assert f"{t['missing']} stud" in page and t["label"].lower() in page
-    assert (f"Not yet transcribed ({sum(t['missing'] for t in gaps)} stud" in page) == bool(gaps)
+        assert f"{t.missing} stud" in page and t.label.lower() in page
+    assert (f"Not yet transcribed ({sum(t.missing for t in gaps)} stud" in page) == bool(gaps)
 
 
 def test_madeup_legends_list_only_what_is_drawn(madeup):
@@ -305,8 +305,8 @@ def test_madeup_legends_list_only_what_is_drawn(madeup):
     one_type = copy.deepcopy(madeup.studies)
     for s in one_type:
         s["intervention"]["type"] = "abstinence"
-    assert all(0 < t["transcribed"] < len(madeup.studies) for t in madeup.summary["by_type"]
-               if t["key"] in charts["effect_direction_by_type"])
+    assert all(0 < t.transcribed < len(madeup.studies) for t in madeup.summary.by_type
+               if t.key in charts["effect_direction_by_type"])
 
 
 # --- 13.9: search shows a summary, not tables -------------------------------------------------------
