@@ -1,7 +1,7 @@
 """The record of the last accessibility check, which /accessibility/ reads (issue 14 item 4).
 
 The browser tests write it when asked (ACCESSIBILITY_RECORD=path, or scripts/accessibility_record.py):
-the date of the run, the engines' versions, each pass over every page (palette, width, pages,
+the date of the run, the engines' versions, each pass over the pages (palette, width, pages checked,
 axe-core violations) and the outcome of each other kind of check. It is committed as data, so the
 statement's date comes from a test run and is never typed by hand. No record: the page says so.
 """
@@ -19,7 +19,8 @@ RECORD = "accessibility-record.json"  # beside mkdocs.yml
 
 # The kinds of check the statement names, found by words in the tests' ids (the first that matches).
 CHECKS = (
-    ("axe", "test_no_axe_violations", "axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules on every page"),
+    ("axe", "test_no_axe_violations", "axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules: every page in the light palette; "
+     "the sample of pages in the dark palette and at 360 px"),
     ("keyboard", "keyboard", "keyboard only: every scrolling region takes focus; the studies table sorts and filters"),
     ("no-javascript", "without_javascript", "with JavaScript off: every number on every page is there"),
     ("print", "print", "print: each page prints, without the navigation, with the address of outside links"),
