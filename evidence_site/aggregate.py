@@ -149,37 +149,37 @@ class Category:
         return cls(item["key"], item["label"], item["definition"], effect_symbol(item) if effect else None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GroupRow(Category):
     """One intervention type or outcome: what the review reports for it, and what the study files
     here show. reported is the review's own counts for the group ({"studies": n, <effect key>: n}),
     or a Missing; the transcribed figures are tallies of the study files (no interval)."""
 
-    reported: dict | Missing = None
-    reported_favourable: Count | Missing = None  # the review's count in the favourable class, an estimate
-    transcribed: int = 0  # study files in the group
-    transcribed_favourable: int = 0  # of those, in the favourable class
-    transcribed_share: Count | None = None  # the same as n of the files; None when the group has no file
-    missing: int | None = None  # intervention types: studies the review counts that have no file here
+    reported: dict | Missing
+    reported_favourable: Count | Missing  # the review's count in the favourable class, an estimate
+    transcribed: int  # study files in the group
+    transcribed_favourable: int  # of those, in the favourable class
+    transcribed_share: Count | None  # the same as n of the files; None when the group has no file
+    missing: int | None  # intervention types: studies the review counts that have no file here; outcomes: None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EffectRow(Category):
     """One effect class overall: the review's count of the included studies (an estimate), and the
     study files here in that class."""
 
-    reported: Count | Missing = None
-    transcribed: int = 0
-    transcribed_share: Count | None = None
+    reported: Count | Missing
+    transcribed: int
+    transcribed_share: Count | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class QualityRow(Category):
     """One quality rating: how many included studies the review rated so (a plain fact, no
     interval), and how many study files here carry it."""
 
-    reported: Count | Missing = None
-    transcribed: int = 0
+    reported: Count | Missing
+    transcribed: int
 
 
 @dataclass(frozen=True)

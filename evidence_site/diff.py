@@ -25,7 +25,7 @@ class DiffError(Exception):
 
 
 def figures(site: Site) -> dict[str, str]:
-    """Every figure the site shows, by name, as text. The one place that reads the summary's fields."""
+    """Every figure the site shows, by name, as text: the summary's fields that `diff` compares."""
     s = site.summary
     fav = s.favourable.key
     out = {

@@ -55,7 +55,6 @@ def discover_pages(site_dir: Path) -> list[str]:
     return sorted(paths)
 
 
-
 class _Classes(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -398,19 +397,32 @@ def check_page(page, base: str, path: str, links: LinkChecker | None = None, *, 
                       contrasts, scrollers)
 
 
-def first_visit(browser, base: str, path: str) -> Recorder:
-    """Every request a page makes when loaded in a fresh context, as on a reader's first visit."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def record_visits(browser, base: str, paths: list[str], *, fresh: bool = False) -> dict[str, Recorder]:
+    """Every request each page makes, and what went wrong, loading it from base (which may end in a
+    path prefix). fresh: each page in a new context, as on a reader's first visit; otherwise one
+    context serves all the pages."""
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))
+    seen = {}
+    context = None
     try:
-        page = context.new_page()
-        recorder = Recorder(base)
-        recorder.attach(context, page)
-        page.goto(base + path, wait_until="load")
-        recorder.settle(page)
-        recorder.detach(context, page)
+        for path in paths:
+            if context is None:
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+            recorder = seen[path] = Recorder(origin)
+            recorder.attach(context, page)
+            try:
+                page.goto(base + path, wait_until="load")
+                recorder.settle(page)
+            finally:
+                recorder.detach(context, page)
+            if fresh:
+                context.close()
+                context = None
     finally:
-        context.close()
-    return recorder
+        if context is not None:
+            context.close()
+    return seen
 
 
 def visit_all(browser, base: str, paths: list[str], *, color_scheme: str = "light", viewport: dict | None = None,

@@ -15,27 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import PUBLISHED_URL
 
-from .sitecheck import Recorder, discover_pages, expect_none, representative_pages, single_pages
+from .sitecheck import Recorder, discover_pages, expect_none, record_visits, representative_pages, single_pages
 from .siteserver import serve
-
-
-def _visit(browser, base: str, paths: list[str]) -> dict[str, Recorder]:
-    seen = {}
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        for path in paths:
-            recorder = Recorder("{0.scheme}://{0.netloc}".format(urlsplit(base)))
-            recorder.attach(context, page)
-            try:
-                page.goto(base + path, wait_until="load")
-                recorder.settle(page)
-            finally:
-                recorder.detach(context, page)
-            seen[path] = recorder
-    finally:
-        context.close()
-    return seen
 
 
 def _sitemap_requests(seen: dict[str, Recorder]) -> list[str]:
@@ -54,7 +35,7 @@ def elsewhere(browser, published_site, tmp_path_factory):
     shutil.copytree(published_site, root / prefix)
     sample = representative_pages(published_site, discover_pages(published_site), single_pages())
     with serve(root) as base:
-        yield _visit(browser, f"{base}/{prefix}", sample)
+        yield record_visits(browser, f"{base}/{prefix}", sample)
 
 
 # Under pytest-xdist the tests of one pass share a worker, so each pass runs once (see test_browser_pages).
@@ -88,6 +69,6 @@ def test_the_check_sees_the_theme_fetch_the_sitemap(browser, published_site, tmp
     assert 'rel="alternate feed"' in text
     index.write_text(text.replace('rel="alternate feed"', 'rel="alternate"'), encoding="utf-8")
     with serve(site) as base:
-        seen = _visit(browser, base, ["/"])
+        seen = record_visits(browser, base, ["/"])
     assert _sitemap_requests(seen), seen["/"].requests
     assert seen["/"].problems(), "a blocked request to SITE_URL's host should be a problem"

@@ -84,8 +84,8 @@ def test_a_first_visit_makes_the_same_requests_as_the_pass(browser, site_url, pa
     for each page) makes exactly the requests the pass recorded, so nothing is hidden by a cache or
     by what an earlier page left behind. One page of each kind: home, a listing, a study, 404."""
     study = next(p for p in pages if p.startswith("/studies/") and p.count("/") == 3)
-    for path in ["/", "/studies/", study, "/404.html"]:
-        assert sorted(sitecheck.first_visit(browser, site_url, path).requests) == sorted(light[path].requests), path
+    for path, first in sitecheck.record_visits(browser, site_url, ["/", "/studies/", study, "/404.html"], fresh=True).items():
+        assert sorted(first.requests) == sorted(light[path].requests), path
 
 
 def test_the_sample_shows_every_template_and_every_kind_of_element(built_site, pages, sample):
