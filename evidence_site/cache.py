@@ -22,6 +22,28 @@ from .load import Document
 
 FOLDER = Path(".cache") / "evidence-site"
 TEMPLATES = "templates"  # compiled Jinja templates (the theme's and the package's), beside the study entries
+FIGURES = "figures"  # figure PNGs, named by the hash of the SVG they were drawn from (reuse.png)
+
+
+def figure_folder(root: Path) -> Path | None:
+    """root/.cache/evidence-site/figures/, made if need be; None where it cannot be made."""
+    folder = root / FOLDER / FIGURES
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
+def write_entry(target: Path, data: bytes) -> None:
+    """Write a cache entry so that a reader never sees half of it; a read-only folder is no error."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, target)
+    except OSError:
+        pass
 
 
 def template_cache(root: Path):
@@ -105,9 +127,6 @@ class StudyCache:
                   "positions": [[list(path), line, col] for path, (line, col) in doc.positions.items()]}
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(json.dumps(stored, ensure_ascii=False, separators=(",", ":")))  # dumps: far faster than dump
-            os.replace(tmp, target)  # a reader never sees half an entry
         except OSError:  # a read-only checkout still builds, just without the cache
-            pass
+            return
+        write_entry(target, json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

@@ -22,7 +22,7 @@ from mkdocs.utils import get_relative_url
 from . import PACKAGE_DIR, accessibility, metadata, pages, reuse, urls
 from .aggregate import codebook_labels
 from .build import Site, prepare
-from .cache import StudyCache, template_cache
+from .cache import StudyCache, figure_folder, template_cache
 from .charts import build_charts
 from .cards import card
 from .citation import review_citations
@@ -165,7 +165,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         site_css = Path(config.docs_dir) / "assets" / "site.css"
         generated.update(reuse.figure_files(
             self.env, site.review, charts, review_citations(site.review)["vancouver"], config.site_url or "",
-            site_css.read_text(encoding="utf-8") if site_css.is_file() else "", self.pngs))
+            site_css.read_text(encoding="utf-8") if site_css.is_file() else "", self.pngs, figure_folder(root)))
         for path, content in generated.items():
             _add(files, config, path, content, path not in self.info or self.info[path]["page"].nav is not None)
         self.pages = set(rendered)

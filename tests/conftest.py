@@ -21,13 +21,14 @@ PROJECT_PARTS = [".gitignore", "review.yml", "mkdocs.yml", "published-urls.txt",
 
 def copy_project(dest: Path, studies: bool = True) -> Path:
     """A working copy of the project (code, config, data) in dest, for tests that change files.
-    Templates compiled by earlier builds (.cache/evidence-site/templates/) come along, as in a
-    maintainer's checkout; study entries do not, so every copy loads and checks its files afresh."""
+    Templates compiled and figures drawn by earlier builds (.cache/evidence-site/templates/ and
+    figures/) come along, as in a maintainer's checkout; study entries do not, so every copy loads
+    and checks its files afresh."""
     dest.mkdir(parents=True, exist_ok=True)
-    compiled = ROOT / ".cache" / "evidence-site" / "templates"
-    if compiled.is_dir():
-        shutil.copytree(compiled, dest / ".cache" / "evidence-site" / "templates",
-                        ignore=shutil.ignore_patterns("*.tmp"))
+    for kept in ("templates", "figures"):
+        if (ROOT / ".cache" / "evidence-site" / kept).is_dir():
+            shutil.copytree(ROOT / ".cache" / "evidence-site" / kept, dest / ".cache" / "evidence-site" / kept,
+                            ignore=shutil.ignore_patterns("*.tmp", ".tmp-*"))
     for part in PROJECT_PARTS:
         src = ROOT / part
         if part == "studies" and not studies:

@@ -189,10 +189,10 @@ def hostile_case(case, tmp_path, process: bool):
         assert "unexpected failure" not in result.stderr, result.stderr
         assert result.seconds < TIME_LIMIT, f"{result.seconds:.1f} s"
     # Besides site/, only the cache (evidence_site/cache.py) may be written: study entries named by their
-    # key, and compiled templates named by Jinja's.
+    # key, compiled templates named by Jinja's, figure PNGs named by their SVG's hash.
     cached = tree(tmp_path / "project" / ".cache")
-    assert all(re.fullmatch(r"evidence-site(/[0-9a-f]{2}(/[0-9a-f]{64}\.json)?|/templates(/__jinja2_[0-9a-f]{40}\.cache)?)?", rel)
-               for rel in cached), cached
+    assert all(re.fullmatch(r"evidence-site(/[0-9a-f]{2}(/[0-9a-f]{64}\.json)?|/templates(/__jinja2_[0-9a-f]{40}\.cache)?"
+                            r"|/figures(/[0-9a-f]{64}\.png)?)?", rel) for rel in cached), cached
     assert outside_site(tmp_path) == outside_before, "something was written outside site/"
     assert leftovers(project) == [], "a staging folder was left behind"
 

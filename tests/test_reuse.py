@@ -144,6 +144,21 @@ def test_png_is_drawn_once_per_content():
     assert len(cache) == 2
 
 
+
+def test_png_is_kept_on_disk_for_the_next_build(tmp_path, monkeypatch):
+    """Given a folder, a drawn PNG is stored under the hash of its SVG; a later build (a new process,
+    an empty memory cache) reads it back instead of drawing it again."""
+    import sys
+
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    drawn = reuse.png(svg, {}, tmp_path)
+    stored = list(tmp_path.glob("*.png"))
+    assert [p.read_bytes() for p in stored] == [drawn] and len(stored[0].stem) == 64
+    monkeypatch.setitem(sys.modules, "resvg_py", None)  # drawing again would fail: importing it raises
+    assert reuse.png(svg, {}, tmp_path) == drawn
+    with pytest.raises(ImportError):
+        reuse.png(svg.replace('width="10" height="10"/>', 'width="5" height="10"/>'), {}, tmp_path)
+
 def test_past_the_per_study_threshold_only_the_figures_that_exist_are_exported(real):
     site, _ = real
     charts = build_charts(site.review, site.studies, site.summary, per_study=False)
