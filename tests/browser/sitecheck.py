@@ -120,7 +120,9 @@ class Recorder:
     bad_status: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     allowed_status: dict[str, int] = field(default_factory=dict)
-    in_flight: int = 0
+    # Requests this recorder saw start: the previous page's late requests (a favicon, say), cut off
+    # when the next page is loaded, end while this recorder listens but are not this page's failures.
+    in_flight: set = field(default_factory=set)
 
     def is_local(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -155,16 +157,18 @@ class Recorder:
             route.abort("blockedbyclient")
 
     def _request(self, request) -> None:
-        self.in_flight += 1
+        self.in_flight.add(request)
         self.requests.append(request.url)
         if not self.is_local(request.url):
             self.external.append(request.url)
 
     def _finished(self, request) -> None:
-        self.in_flight -= 1
+        self.in_flight.discard(request)
 
     def _failed(self, request) -> None:
-        self.in_flight -= 1
+        if request not in self.in_flight:
+            return
+        self.in_flight.discard(request)
         self.failed.append(f"{request.url} ({request.failure})")
 
     def settle(self, page, quiet_ms: int = 150, timeout_ms: int = 10000) -> None:
@@ -173,7 +177,7 @@ class Recorder:
         while quiet < quiet_ms and waited < timeout_ms:
             page.wait_for_timeout(25)
             waited += 25
-            quiet = quiet + 25 if self.in_flight <= 0 else 0
+            quiet = quiet + 25 if not self.in_flight else 0
 
     def _response(self, response) -> None:
         if response.status >= 400 and self.allowed_status.get(response.url) != response.status:
