@@ -96,6 +96,9 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
     if site_dir.parent.is_dir():
         _clean_leftovers(site_dir)
     config = load_config(str(root / "mkdocs.yml"), strict=True)
+    # As `mkdocs build` does. MkDocs keeps one instance of a plugin with on_startup for the life of
+    # the process, so this also ends anything an earlier `serve` in the same process set.
+    config.plugins.on_startup(command="build", dirty=False)
     plugin = evidence_plugin(config)
     if plugin.study_cache is None or plugin.study_cache.root != root:  # kept while one process builds one project
         plugin.study_cache = StudyCache(root)

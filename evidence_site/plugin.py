@@ -29,6 +29,7 @@ from .citation import review_citations
 from .csp import csp_policy
 from .export import downloads
 from .feed import atom
+from .kept import Kept, KeptPage
 from .problems import InputError
 from .release import footer_facts
 from .report import reporter
@@ -96,6 +97,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.search_index = None  # the theme's search index, given study pages' entries (evidence_site/search.py)
         self.written: dict[str, dict] = {}  # study pages whose search entries this plugin writes: their study
         self.labels: dict = {}
+        self.kept = Kept()  # while serving: pages whose input did not change, as the last build made them
 
     def on_startup(self, *, command, dirty) -> None:  # defining it keeps one instance across serve's rebuilds
         self.serving = command == "serve"
@@ -118,7 +120,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
     def on_env(self, env, config, files):
         env.filters["csp_policy"] = csp_policy  # overrides/main.html computes each page's policy
         env.bytecode_cache = template_cache(Path(config.config_file_path).resolve().parent)
-        return env
+        return Kept.loader(env) if self.serving else env
 
     @event_priority(100)  # before plugins such as redirects, which need to see the generated pages
     def on_files(self, files, config):
@@ -156,9 +158,12 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             record = accessibility.read_record(root, self.config.accessibility_record)
         except InputError as error:
             raise PluginError(str(error)) from None
+        if self.serving:
+            self.kept.begin(config, [PACKAGE_DIR / "templates"])
         rendered = render_pages(site.review, site.studies, site.summary, example_text, config.site_url or "",
                                 env=self.env, page_size=self.config.page_size, registry=self.registry,
-                                charts=charts, accessibility=record)
+                                charts=charts, accessibility=record,
+                                kept=self.kept.renders if self.serving else None, signature=self.kept.signature)
         generated = dict(rendered)
         generated["feed.xml"] = atom(site.review, site.studies, config.site_url or "/")
         generated.update(downloads(site.review, site.studies))
@@ -181,6 +186,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 generated[card_path(page)] = self.cards[text]
         if self.export is not None:
             self.export.update(files=generated, meta={})
+        if self.serving:  # pages out of the navigation are built again only when their input changes
+            self.kept.adopt(config, files, rendered)
         return files
 
     def _problem_pages(self, files, config, error: InputError):
@@ -216,6 +223,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             blocks.append(match.group(1))
             return f"\n\nESHTMLBLOCK{len(blocks) - 1}\n\n"
 
+        if isinstance(page, KeptPage):
+            self.kept.reuse_output(page, markdown)
         return _HTML_BLOCK.sub(stash, markdown)
 
     def on_page_context(self, context, page, config, nav):
@@ -249,6 +258,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             feed=f"{base}feed.xml" if base else get_relative_url("feed.xml", page_url))
 
     def on_post_page(self, output, page, config):
+        if isinstance(page, KeptPage):
+            self.kept.keep_output(page, output)
         if self.export is not None and page.file.src_uri in self.export["meta"]:
             policy = _CSP.search(output)
             self.export["meta"][page.file.src_uri]["csp"] = policy.group(1) if policy else None

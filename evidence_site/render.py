@@ -7,6 +7,7 @@ syntax. Links to other sites pass one allow-list (`safe_url`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -186,7 +187,8 @@ def environment() -> Environment:
 
 def render_pages(review: dict, studies: list[dict], summary: Summary, example_text: str = "",
                  site_url: str = "", *, env: Environment | None = None, page_size: int = PAGE_SIZE,
-                 registry=None, charts: dict | None = None, accessibility: dict | None = None) -> dict[str, str]:
+                 registry=None, charts: dict | None = None, accessibility: dict | None = None,
+                 kept: dict | None = None, signature: str = "") -> dict[str, str]:
     """Every generated page as {source path under docs/: Markdown text}: the registry's pages
     (evidence_site/pages.py), the lists of studies and a page per study.
 
@@ -195,6 +197,10 @@ def render_pages(review: dict, studies: list[dict], summary: Summary, example_te
     env is the Jinja environment to reuse (the plugin keeps one, so templates compile once a build).
     charts: the figures (charts.build_charts), if the caller computed them; each exported one gets
     its reuse kit and a page to embed. accessibility: the last accessibility check's record, or None.
+    kept: while serving, what the last build rendered ({key: text}, evidence_site/kept.py), with
+    signature, a digest of the templates and settings: a study page, list page or table row whose
+    inputs are the same is not rendered again. These are rendered from only the values the key
+    covers (StrictUndefined makes a template that reads anything else fail in every build).
     """
     from .pages import FIGURE, LISTING, PAGES, STUDY, url_of
     from .reuse import attach_kits
@@ -221,26 +227,37 @@ def render_pages(review: dict, studies: list[dict], summary: Summary, example_te
     for page in registry:
         if page.path not in listed:  # a registry page that is a list of studies is rendered with its listing
             pages[page.path] = env.get_template(page.template).render(context)
-    row_macro, row_cache = env.get_template("_macros.md.j2").module.study_row, {}
+    # Study pages, list pages and rows see only these shared values, with their own: a digest of
+    # them, the study's data and the templates names the result (kept across serve's rebuilds).
+    shared = {"review": context["review"], "summary": summary, "labels": labels, "report": context["report"]}
+    kept, used = ({} if kept is None else kept), set()
+    common = hashlib.sha256((signature + _data(review) + repr(summary) + site_url).encode()).hexdigest()
+    data = {s["id"]: _data(s) for s in studies}
+
+    def once(name: str, key_parts: tuple, make) -> str:
+        key = hashlib.sha256("\0".join((common, name, *key_parts)).encode()).hexdigest()
+        used.add(key)
+        if key not in kept:
+            kept[key] = make()
+        return kept[key]
+
+    row_macro = env.get_template("_macros.md.j2").module.study_row
 
     def rows(chunk: list[dict], base: str) -> list[Markup]:
         # Each study's row is rendered once, with a placeholder for the path back to /studies/;
         # study data cannot contain 'href="' (quotes are escaped), so only the link is rewritten.
-        out = []
-        for study in chunk:
-            if study["id"] not in row_cache:
-                row_cache[study["id"]] = str(row_macro(views[study["id"]], labels, _BASE))
-            out.append(Markup(row_cache[study["id"]].replace(f'href="{_BASE}', f'href="{base}')))
-        return out
+        return [Markup(once("row", (data[s["id"]],), lambda s=s: str(row_macro(views[s["id"]], labels, _BASE)))
+                       .replace(f'href="{_BASE}', f'href="{base}')) for s in chunk]
 
     for path, listing in listings:
         listing["rows"] = rows(listing["studies"], listing["base"])
         if path in templates:
             pages[path] = env.get_template(templates[path]).render(context, listing=listing)
         else:
-            plot = (effect_direction(review, listing["studies"], summary, listing["type_key"])
-                    if listing["type_key"] and listing["studies"] else None)
-            pages[path] = env.get_template(LISTING.template).render(context, listing=listing, plot=plot)
+            values = {**listing, "studies": [s["id"] for s in listing["studies"]]}
+            pages[path] = once(path, (repr(values), *(data[s["id"]] for s in listing["studies"])),
+                               lambda listing=listing: env.get_template(LISTING.template).render(
+                                   shared, listing=listing, plot=_plot(review, listing, summary)))
     figure_template = env.get_template(FIGURE.template)
     for figure, chart in figures:
         pages[f"figures/{figure.slug}.md"] = figure_template.render(
@@ -249,8 +266,23 @@ def render_pages(review: dict, studies: list[dict], summary: Summary, example_te
     for study in studies:
         if not _SAFE_ID.fullmatch(str(study["id"])):  # validation refuses such ids; an id never becomes a path
             raise ValueError(f"study id {study['id']!r} cannot name a page")
-        pages[f"studies/{study['id']}.md"] = study_template.render(context, study=views[study["id"]])
+        pages[f"studies/{study['id']}.md"] = once(
+            "study", (data[study["id"]],), lambda study=study: study_template.render(shared, study=views[study["id"]]))
+    for key in kept.keys() - used:  # what no page of this build uses is not kept for the next
+        del kept[key]
     return pages
+
+
+def _data(value) -> str:
+    """A study's or the review's data as one string, for the keys of kept renders."""
+    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+
+
+def _plot(review: dict, listing: dict, summary: Summary):
+    """A type's list page draws the effect direction plot of its studies."""
+    if listing["type_key"] and listing["studies"]:
+        return effect_direction(review, listing["studies"], summary, listing["type_key"])
+    return None
 
 
 def check_example(example_text: str, codebook: dict, studies: list[dict]) -> str | None:

@@ -49,15 +49,13 @@ def made_up_study(base: dict, kind: str, domain: str, effect: str, day: str) -> 
     return study
 
 
-@pytest.fixture(scope="module")
-def added(tmp_path_factory):
-    """(project with one more study, the study's data) — or a skip when no study can be added."""
+def add_made_up_study(project: Path) -> tuple[dict | None, list[str]]:
+    """Write one more valid study file into project/studies/, of a type, effect and outcome the
+    review's counts leave room for: (its data, None), or (None, why each try was refused)."""
     from evidence_site.build import prepare
     from evidence_site.problems import InputError
 
-    project = copy_project(tmp_path_factory.mktemp("added") / "project")
-    review = yaml.safe_load((ROOT / "review.yml").read_text(encoding="utf-8"))
-    book = review["codebook"]
+    book = yaml.safe_load((ROOT / "review.yml").read_text(encoding="utf-8"))["codebook"]
     studies = real_studies()
     base = next(s for s in studies if s.get("overall_effect") and s.get("outcomes"))
     day = max(str(d) for s in studies for d in (s.get("added"), s.get("updated")) if d)
@@ -71,12 +69,28 @@ def added(tmp_path_factory):
         except InputError as error:
             tried.append(str(error).splitlines()[0])
             continue
-        return project, study
+        return study, tried
     path.unlink()
-    if len(studies) >= review["reported"]["included_studies"]:
+    return None, tried
+
+
+def no_room_for_one_more(tried: list[str]) -> None:
+    """Skip when every included study is transcribed; fail when some are not and still none fits."""
+    review = yaml.safe_load((ROOT / "review.yml").read_text(encoding="utf-8"))
+    if len(real_studies()) >= review["reported"]["included_studies"]:
         pytest.skip("every included study is transcribed: the review's counts leave no room for one more")
     pytest.fail("no made-up study fits the review's counts although some are not transcribed:\n"
                 + "\n".join(tried[:5]))
+
+
+@pytest.fixture(scope="module")
+def added(tmp_path_factory):
+    """(project with one more study, the study's data) — or a skip when no study can be added."""
+    project = copy_project(tmp_path_factory.mktemp("added") / "project")
+    study, tried = add_made_up_study(project)
+    if study is None:
+        no_room_for_one_more(tried)
+    return project, study
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ from html import unescape
 
 import pytest
 
+from test_added_study import add_made_up_study, no_room_for_one_more
+
 TYPO = ("  type: abstinence\n", "  type: abstinenc\n")
 
 
@@ -61,3 +63,86 @@ def test_serve_shows_data_problems_in_the_browser_until_fixed(project):
         assert line in err.splitlines()  # the terminal shows them as they are
     assert "not included in the" not in err  # study pages are kept out of the nav on purpose: no line each
     assert "Building documentation" in err  # the other info lines stay
+
+
+# --- serve's rebuilds keep what did not change (evidence_site/kept.py) ------------------------------
+
+def tree(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class ServeSession:
+    """mkdocs serve's builds, in this process: its one plugin instance (MkDocs keeps a plugin with
+    on_startup for the process), a freshly loaded mkdocs.yml for each rebuild, one site folder. The
+    full builds between rebuilds share that instance and tell it they are builds, so each rebuild
+    tells it again that it is serving."""
+
+    def __init__(self, project, site):
+        from mkdocs.config import load_config
+
+        self.project, self.site, self.load = project, site, load_config
+        self.plugin = self.config().plugins["evidence-site"]
+        self.build()
+
+    def config(self):
+        config = self.load(str(self.project / "mkdocs.yml"))
+        config.site_dir = str(self.site)
+        return config
+
+    def build(self) -> dict[str, int]:
+        from mkdocs.commands.build import build
+
+        config = self.config()
+        config.plugins.on_startup(command="serve", dirty=False)
+        build(config)
+        return dict(self.plugin.kept.hits)
+
+
+def full_build(project, site) -> dict[str, bytes]:
+    """What `build_site.py build` makes of the same files (a build, not a serve: nothing kept)."""
+    from evidence_site.build import build
+
+    return tree(build(project, site))
+
+
+def edit_study(path, field: str, value: str) -> None:
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data[field] = value
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def test_serve_rebuilds_only_what_changed_and_matches_a_full_build(project, tmp_path, monkeypatch):
+    # One date for the sitemap of every build here (build_site.py would set it from the data, serve not).
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(time.time())))
+    session = ServeSession(project, tmp_path / "serve")
+    try:
+        kept_pages = len(session.plugin.kept.output)
+        assert kept_pages > len(list((project / "studies").glob("*.yml")))  # every study page, and more
+        assert session.build() == {"converted": kept_pages, "printed": kept_pages}  # nothing changed
+        assert tree(session.site) == full_build(project, tmp_path / "full-0")
+
+        # One study edited: its page and the pages that list it are themed again, nothing else.
+        study = sorted((project / "studies").glob("*.yml"))[0]
+        edit_study(study, "design", "Edited by the test: a design described in other words")
+        hits = session.build()
+        assert 0 < hits["printed"] < kept_pages
+        served = tree(session.site)
+        assert "Edited by the test" in served[f"studies/{study.stem}/index.html"].decode()
+        assert served == full_build(project, tmp_path / "full-1")
+
+        # A template edited: every page is themed again (the kept pages' key covers overrides/).
+        main = project / "overrides" / "main.html"
+        main.write_text(main.read_text(encoding="utf-8") + "{# edited by the test #}\n", encoding="utf-8")
+        assert session.build()["printed"] == 0
+        assert tree(session.site) == full_build(project, tmp_path / "full-2")
+
+        # A study added: the set of pages changed, so nothing kept is used.
+        added, tried = add_made_up_study(project)
+        if added is None:
+            no_room_for_one_more(tried)
+        assert session.build() == {"converted": 0, "printed": 0}
+        assert tree(session.site) == full_build(project, tmp_path / "full-3")
+    finally:
+        session.plugin.on_startup(command="build", dirty=False)  # later builds in this process are builds
