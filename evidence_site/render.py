@@ -197,7 +197,7 @@ def render_pages(review: dict, studies: list[dict], summary: Summary, example_te
     its reuse kit and a page to embed. accessibility: the last accessibility check's record, or None.
     """
     from .pages import FIGURE, LISTING, PAGES, STUDY, url_of
-    from .reuse import attach_kits
+    from .reuse import exported, kits
 
     registry = PAGES if registry is None else registry
     env = env or environment()
@@ -207,7 +207,8 @@ def render_pages(review: dict, studies: list[dict], summary: Summary, example_te
                "citations": review_citations(review, studies)}
     paged = len(studies) > page_size
     context["charts"] = charts or build_charts(review, studies, summary, per_study=not paged)  # computed once
-    figures = attach_kits(review, context["charts"], context["citations"]["vancouver"], site_url)
+    context["kits"] = kits(review, context["charts"], context["citations"]["vancouver"], site_url)
+    figures = exported(context["charts"])
     context["paged"] = paged
     context["accessibility"] = accessibility
     pages = {}
@@ -244,7 +245,8 @@ def render_pages(review: dict, studies: list[dict], summary: Summary, example_te
     figure_template = env.get_template(FIGURE.template)
     for figure, chart in figures:
         pages[f"figures/{figure.slug}.md"] = figure_template.render(
-            context, figure=figure, chart=chart, kit=chart["reuse"], home_url=url_of(figure.home).lstrip("/"))
+            context, figure=figure, chart=chart, kit=context["kits"][figure.key],
+            home_url=url_of(figure.home).lstrip("/"))
     study_template = env.get_template(STUDY.template)
     for study in studies:
         if not _SAFE_ID.fullmatch(str(study["id"])):  # validation refuses such ids; an id never becomes a path

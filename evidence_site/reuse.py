@@ -284,9 +284,6 @@ def figure_files(env, review: dict, charts: dict, vancouver: str, site_url: str,
     return files
 
 
-def attach_kits(review: dict, charts: dict, vancouver: str, site_url: str) -> list[tuple[Figure, dict]]:
-    """Give each exported chart its reuse kit (the pages print it under the figure); return them."""
-    figures = exported(charts)
-    for figure, chart in figures:
-        chart["reuse"] = kit(review, vancouver, figure, chart, site_url)
-    return figures
+def kits(review: dict, charts: dict, vancouver: str, site_url: str) -> dict[str, dict]:
+    """Each exported figure's reuse kit by its key in build_charts() (the pages print it under the figure)."""
+    return {figure.key: kit(review, vancouver, figure, chart, site_url) for figure, chart in exported(charts)}
