@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import PACKAGE_DIR
-from .charts import build_charts, effect_direction, svg_number
+from .charts import Charts, build_charts, effect_direction, svg_number
 from .aggregate import Missing, Summary, changes, codebook_labels, present_review, present_study, study_name
 from .citation import review_citations
 from .fields import study_fields
@@ -186,7 +186,7 @@ def environment() -> Environment:
 
 def render_pages(review: dict, studies: list[dict], summary: Summary, example_text: str = "",
                  site_url: str = "", *, env: Environment | None = None, page_size: int = PAGE_SIZE,
-                 registry=None, charts: dict | None = None, accessibility: dict | None = None) -> dict[str, str]:
+                 registry=None, charts: Charts | None = None, accessibility: dict | None = None) -> dict[str, str]:
     """Every generated page as {source path under docs/: Markdown text}: the registry's pages
     (evidence_site/pages.py), the lists of studies and a page per study.
 
