@@ -1,6 +1,7 @@
-"""Chart data for the site's figures: plain dicts with every position already worked out.
+"""Chart data for the site's figures: frozen dataclasses with every position already worked out.
 
-The SVG templates in templates/charts/ only draw what these functions return, and all the
+The SVG templates in templates/charts/ only draw the records these functions return (one frozen
+dataclass for each kind of thing: a chart, its columns, rows, cells, marks and key), and all the
 arithmetic goes through the small geometry helpers at the top of this module (`Band`, `scale`,
 `text_width`, `wrap`). Categories (intervention types, outcome domains, effect classes, quality
 ratings and components) come from the codebook in review.yml, in codebook order; nothing here
@@ -13,10 +14,11 @@ Every figure drawn from the study files says how many of the review's studies th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from markupsafe import Markup
 
-from .aggregate import Count, GroupRow, Summary, effect_symbol, missing, study_name
+from .aggregate import Category, Count, GroupRow, Missing, Summary, missing, study_name
 
 # Font sizes in SVG user units, and the average glyph width as a share of the font size (a
 # little above the real average of the sans-serif fonts browsers fall back to, so that labels
@@ -82,35 +84,367 @@ def svg_number(value) -> Markup:
     return Markup(str(int(value)) if value == int(value) else str(value))
 
 
+# --- the records the templates draw --------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class Rating:
+    """A quality rating as the charts draw it: `filled` of `of` bars (best first in the codebook) and
+    the colour class of its place on the scale."""
+
+    key: str
+    label: str
+    filled: int
+    of: int
+    css: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LegendItem:
+    """One entry of a figure's key: a mark (by kind: "symbol" an effect's symbol, "quality" a rating's
+    bars, "text" a few characters; "gap", "hatch", "bar", "outline" a box), then its label."""
+
+    kind: str
+    label: str
+    effect: Category | None = None  # kind "symbol"
+    rating: Rating | None = None  # kind "quality"
+    mark: str | None = None  # kind "text"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Column:
+    """A column of a grid, under its heading set at 45 degrees from (label_x, label_y)."""
+
+    key: str
+    label: str
+    x: float
+    w: float
+    label_x: float
+    label_y: float
+    stripe: bool = False  # the effect direction plot shades every other column
+
+
+@dataclass(frozen=True, kw_only=True)
+class Label:
+    """A line of text set at height y: a PRISMA phase, or a note in place of an empty group."""
+
+    text: str
+    y: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Chart:
+    """What every figure has: its kind (the CSS class es-chart--<kind>), whether it scrolls sideways
+    on a narrow screen, the id its page anchors, title, description and caption, size and key."""
+
+    kind: ClassVar[str]
+    wide: ClassVar[bool]
+    id: str
+    title: str
+    desc: str
+    caption: str
+    width: float
+    height: float
+    legend: tuple[LegendItem, ...]
+
+    @property
+    def drawn(self) -> bool:
+        """Whether there is anything to draw (and so to export)."""
+        return True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mark:
+    """An effect class's symbol in a cell, centred at x."""
+
+    effect: Category
+    x: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class EffectCell:
+    """The marks of one study in one column."""
+
+    key: str  # its column's: "overall" or an outcome domain
+    x: float
+    marks: tuple[Mark, ...]  # none: not measured (or, with outcomes_unread, not yet transcribed)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StudyRow:
+    """A study file's row of the effect direction plot."""
+
+    id: str
+    name: str
+    y: float
+    h: float
+    n: int | None  # participants
+    n_text: str
+    quality: Rating | None
+    cells: tuple[EffectCell, ...]
+    outcomes_unread: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Group:
+    """An intervention type's rows, under its heading at y."""
+
+    key: str
+    label: str
+    y: float
+    note: str
+    note_x: float
+    empty: Label | None  # said in place of rows when the type has no study file
+    rows: tuple[StudyRow, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EffectDirection(Chart):
+    """The effect direction plot (effect_direction)."""
+
+    kind: ClassVar[str] = "effect-direction"
+    wide: ClassVar[bool] = True
+    quality_x: float
+    head_h: float
+    columns: tuple[Column, ...]
+    groups: tuple[Group, ...]
+
+    @property
+    def drawn(self) -> bool:
+        return any(g.rows for g in self.groups)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GapCell:
+    """One pair of intervention type and outcome domain."""
+
+    key: str  # the outcome domain
+    label: str
+    x: float
+    mid: float
+    studies: int  # study files that measured it
+    improved: int  # of those, in the favourable class
+    listing: str | None  # the page that lists exactly these study files (render.study_listings)
+    link_label: str  # starts with the cell's visible text ("3 ▲2"), as its accessible name must
+    share: Count | None  # counted here: no interval
+    weakest: Rating | None
+    quality_mix: tuple[tuple[str, int], ...]  # (rating label, study files)
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class GapRow:
+    """An intervention type's row of the gap map."""
+
+    key: str  # the intervention type
+    label: str
+    note: str
+    y: float
+    h: float
+    files: int
+    cells: tuple[GapCell, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class GapMap(Chart):
+    """The evidence gap map (gap_map)."""
+
+    kind: ClassVar[str] = "gap-map"
+    wide: ClassVar[bool] = True
+    cells_w: float
+    columns: tuple[Column, ...]
+    rows: tuple[GapRow, ...]
+    favourable: Category
+
+
+@dataclass(frozen=True, kw_only=True)
+class Box:
+    """A stage of the flow diagram: its count (or why there is none) under its label's lines."""
+
+    key: str
+    label: str
+    value: int | Missing
+    lines: tuple[str, ...]
+    x: float
+    y: float
+    w: float
+    h: float
+    text_y: float  # the first line's baseline
+    line: float  # line height
+    side: bool  # the side column: records removed at that step
+
+
+@dataclass(frozen=True, kw_only=True)
+class Arrow:
+    """A line from (x1, y1) with its arrowhead at (x2, y2)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Prisma(Chart):
+    """The PRISMA 2020 flow diagram (prisma)."""
+
+    kind: ClassVar[str] = "prisma"
+    wide: ClassVar[bool] = False
+    boxes: tuple[Box, ...]  # the stages, in the order of PRISMA_PHASES
+    arrows: tuple[Arrow, ...]
+    phases: tuple[Label, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BarChart(Chart):
+    """A figure of horizontal bars, each starting at bar_x and bar_w long at the most."""
+
+    wide: ClassVar[bool] = False
+    bar_x: float
+    bar_w: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bar:
+    """A bar chart's row: its label, and the value written after the bar."""
+
+    key: str
+    label: str
+    y: float
+    value: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RatingBar(Bar):
+    """A global rating and how many included studies the review rated so."""
+
+    rating: Rating | None  # None: the studies whose rating is not yet transcribed
+    n: int | None
+    count: Count | Missing
+    bar: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class QualityReported(BarChart):
+    """The review's reported global ratings (quality_reported)."""
+
+    kind: ClassVar[str] = "quality-reported"
+    rows: tuple[RatingBar, ...]
+    total: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class GridCell:
+    """One part of a study file's rating, or its global rating."""
+
+    key: str  # a quality component, or "global"
+    x: float
+    w: float
+    mid: float
+    rating: Rating | None
+    pips_x: float | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GridRow:
+    """A rated study file's row of the traffic-light grid."""
+
+    id: str
+    name: str
+    y: float
+    h: float
+    cells: tuple[GridCell, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class StudyLink:
+    """A study file named and linked to, not drawn."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class QualityGrid(Chart):
+    """The traffic-light grid of the rated study files (quality_grid)."""
+
+    kind: ClassVar[str] = "quality-grid"
+    wide: ClassVar[bool] = True
+    columns: tuple[Column, ...]
+    rows: tuple[GridRow, ...]
+    unrated: tuple[StudyLink, ...]  # listed below the figure, not drawn
+    files: int
+
+    @property
+    def drawn(self) -> bool:
+        return bool(self.rows)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompletenessBar(Bar):
+    """An intervention type: the review's count as an outline, the study files here as its fill."""
+
+    h: float
+    reported: int | None
+    transcribed: int
+    missing: int | None
+    outline: float  # the review's count
+    fill: float  # the study files here
+
+
+@dataclass(frozen=True, kw_only=True)
+class Completeness(BarChart):
+    """Study files transcribed by intervention type (completeness)."""
+
+    kind: ClassVar[str] = "completeness"
+    rows: tuple[CompletenessBar, ...]
+
+
 # --- shared pieces ------------------------------------------------------------------------------
 
-def _ratings(review: dict) -> dict:
+def _ratings(review: dict) -> dict[str, Rating]:
     """Quality ratings by key, with their place on the scale (best first in the codebook)."""
     items = review["codebook"]["quality_ratings"]
     out = {}
     for i, item in enumerate(items):
         place = "best" if i == 0 else "worst" if i == len(items) - 1 else "mid"
-        out[item["key"]] = {"key": item["key"], "label": item["label"], "filled": len(items) - i,
-                            "of": len(items), "css": f"es-q-{place}"}
+        out[item["key"]] = Rating(key=item["key"], label=item["label"], filled=len(items) - i, of=len(items),
+                                  css=f"es-q-{place}")
     return out
 
 
-def _effects(review: dict) -> dict:
-    return {e["key"]: {"key": e["key"], "label": e["label"], "symbol": effect_symbol(e)}
-            for e in review["codebook"]["effects"]}
+def _effects(review: dict) -> dict[str, Category]:
+    return {e["key"]: Category.of(e, effect=True) for e in review["codebook"]["effects"]}
 
 
 UNREAD = "Not yet transcribed"  # the review gives the value, but the copies we have did not show it
-UNKNOWN_EFFECT = {"key": "unknown", "label": "not readable", "symbol": "?"}
+# A direction the review recorded but the copies we have did not show: drawn as a question mark.
+UNKNOWN_EFFECT = Category(key="unknown", label="not readable", definition="the review's classification could not be read",
+                          symbol="?")
 
 
-def _quality_legend(ratings: dict, used: set, unrated: bool) -> list[dict]:
+def _quality_legend(ratings: dict[str, Rating], used: set, unrated: bool) -> list[LegendItem]:
     """Key entries for the quality ratings a chart shows: only those, and 'not yet transcribed' only if
     some study on it has no rating."""
-    items = [{"kind": "quality", "rating": r, "label": f"{r['label']} quality"} for k, r in ratings.items() if k in used]
+    items = [LegendItem(kind="quality", rating=r, label=f"{r.label} quality") for k, r in ratings.items() if k in used]
     if unrated:
-        items.append({"kind": "text", "mark": "", "label": "no shading: quality not yet transcribed"})
+        items.append(LegendItem(kind="text", mark="", label="no shading: quality not yet transcribed"))
     return items
+
+
+def _head_h(headings: list[dict]) -> float:
+    """How tall the column headings are, set at 45 degrees."""
+    return max(text_width(h["label"], SMALL) for h in headings) * _SIN45 + 24
+
+
+def _column(heading: dict, x: float, w: float, head_h: float, stripe: bool = False) -> Column:
+    """A column at x, w wide, its heading set from just left of its middle."""
+    return Column(key=heading["key"], label=heading["label"], x=x, w=w, label_x=x + w / 2 - 3, label_y=head_h - 8,
+                  stripe=stripe)
+
+
+def _headings_reach(columns: tuple[Column, ...]) -> float:
+    """Where the rightmost end of a column heading falls."""
+    return max(c.label_x + text_width(c.label, SMALL) * _SIN45 for c in columns)
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -131,7 +465,7 @@ def _coverage(summary: Summary) -> str:
 
 # --- effect direction plot ----------------------------------------------------------------------
 
-def effect_direction(review: dict, studies: list[dict], summary: Summary, type_key: str | None = None) -> dict:
+def effect_direction(review: dict, studies: list[dict], summary: Summary, type_key: str | None = None) -> EffectDirection:
     """One row per study, grouped by intervention type; one column for the review's overall
     classification and one per outcome domain; a symbol for each direction the review recorded."""
     codebook = review["codebook"]
@@ -141,156 +475,149 @@ def effect_direction(review: dict, studies: list[dict], summary: Summary, type_k
 
     names = {s["id"]: study_name(s) for s in chosen}
     label_w = max([text_width(n) for n in names.values()] + [120]) + 12
-    quality_w = max(text_width("transcribed", SMALL), *(text_width(r["label"], SMALL) + 18 for r in ratings.values()))
+    quality_w = max(text_width("transcribed", SMALL), *(text_width(r.label, SMALL) + 18 for r in ratings.values()))
     col = Band(label_w + 4, 34)
-    headings = [{"key": "overall", "label": "Overall (review)", "overall": True}] + [
-        {"key": o["key"], "label": o["label"], "overall": False} for o in codebook["outcomes"]]
-    head_h = max(text_width(h["label"], SMALL) for h in headings) * _SIN45 + 24
-    columns = []
-    for i, h in enumerate(headings):
-        x = col.at(i) + (0 if h["overall"] else 10)  # a gap sets the overall column apart
-        columns.append({**h, "x": x, "mid": x + col.size / 2, "w": col.size, "stripe": i % 2 == 0,
-                        "label_x": x + col.size / 2 - 3, "label_y": head_h - 8})
-    right = columns[-1]["x"] + col.size
+    overall = {"key": "overall", "label": "Overall (review)"}
+    headings = [overall] + codebook["outcomes"]
+    head_h = _head_h(headings)
+    columns = tuple(_column(h, col.at(i) + (0 if h is overall else 10), col.size, head_h, stripe=i % 2 == 0)
+                    for i, h in enumerate(headings))  # a gap sets the overall column apart
+    right = columns[-1].x + col.size
     quality_x = right + 12  # quality last, so that on a phone the symbols sit next to the study names
-    width = max(quality_x + quality_w, max(c["label_x"] + text_width(c["label"], SMALL) * _SIN45 for c in columns)) + 8
+    width = max(quality_x + quality_w, _headings_reach(columns)) + 8
 
     group_h, row_h, y = 30, 38, head_h
-    groups, n_rows = [], 0
+    groups = []
     for t in types:
         mine = [s for s in chosen if s["intervention"]["type"] == t.key]
-        group = {"key": t.key, "label": t.label, "y": y, "h": group_h, "note": _transcribed_of(t),
-                 "note_x": 4 + text_width(t.label, FONT + 1) + 10, "rows": [], "empty": None}
-        y += group_h
+        top, y = y, y + group_h
+        empty = None
         if not mine:
-            group["empty"] = {"y": y, "h": 24, "text": "no study file of this type yet"}
+            empty = Label(text="no study file of this type yet", y=y)
             y += 24
+        rows = []
         for s in mine:
-            rating = ratings.get(s["quality"]["global"])
             cells = []
-            for c in columns:
-                if c["overall"]:
+            for h, c in zip(headings, columns):
+                if h is overall:
                     found = [s["overall_effect"]]
                 else:
-                    found = [o["effect"] for o in (s["outcomes"] or []) if o["domain"] == c["key"]]
+                    found = [o["effect"] for o in (s["outcomes"] or []) if o["domain"] == c.key]
                 shown = [effects[k] for k in effects if k in found] + ([UNKNOWN_EFFECT] if None in found else [])
-                marks = [{**e, "x": c["mid"] + (i - (len(shown) - 1) / 2) * 12} for i, e in enumerate(shown)]
-                cells.append({"key": c["key"], "overall": c["overall"], "marks": marks, "x": c["x"], "mid": c["mid"]})
+                mid = c.x + c.w / 2
+                cells.append(EffectCell(key=c.key, x=c.x, marks=tuple(
+                    Mark(effect=e, x=mid + (i - (len(shown) - 1) / 2) * 12) for i, e in enumerate(shown))))
             size = s["sample"]["size"]
-            group["rows"].append({
-                "id": s["id"], "name": names[s["id"]], "y": y, "h": row_h, "n": size,
-                "n_text": f"n = {size}" if size is not None else "n not reported",
-                "quality": rating, "cells": cells,
-                "outcomes_unread": s["outcomes"] is None,
-            })
+            rows.append(StudyRow(
+                id=s["id"], name=names[s["id"]], y=y, h=row_h, n=size,
+                n_text=f"n = {size}" if size is not None else "n not reported",
+                quality=ratings.get(s["quality"]["global"]), cells=tuple(cells),
+                outcomes_unread=s["outcomes"] is None))
             y += row_h
-            n_rows += 1
-        groups.append(group)
+        groups.append(Group(key=t.key, label=t.label, y=top, note=_transcribed_of(t),
+                            note_x=4 + text_width(t.label, FONT + 1) + 10, empty=empty, rows=tuple(rows)))
 
-    overall_counts = [(e["label"].lower(), sum(s["overall_effect"] == k for s in chosen)) for k, e in effects.items()]
+    overall_counts = [(e.label.lower(), sum(s["overall_effect"] == k for s in chosen)) for k, e in effects.items()]
     unread = sum(s["overall_effect"] is None for s in chosen)
     scope = "" if type_key is None else f"{types[0].label} studies only. "
     where = f"The study files cover {_coverage(summary)}"
+    n_rows = sum(len(g.rows) for g in groups)
     desc = (f"{scope}{_plural(n_rows, 'study file', 'study files')} in rows"
             + (", grouped by type of intervention" if type_key is None else "")
             + f"; the review's overall classification and {len(codebook['outcomes'])} outcomes in columns. "
             + "Overall, the review classed " + ", ".join(f"{n} as {label}" for label, n in overall_counts)
             + (f", and {unread} could not be read" if unread else "") + ". "
             + f"Quality is rated for {sum(s['quality']['global'] is not None for s in chosen)} of them. {where}.")
-    shown_keys = {mk["key"] for g in groups for r in g["rows"] for c in r["cells"] for mk in c["marks"]}
+    shown_keys = {mk.effect.key for g in groups for r in g.rows for c in r.cells for mk in c.marks}
     suffix = "all" if type_key is None else type_key
     title = "Effect direction plot" + ("" if type_key is None else f": {types[0].label}")
-    return {
-        "kind": "effect-direction", "id": f"ed-{suffix}", "wide": True,
-        "title": title, "desc": desc,
-        "caption": (f"Effect direction plot{'' if type_key is None else ' for ' + types[0].label.lower() + ' studies'}: "
-                    f"the direction of effect the review recorded for each study file and outcome. "
-                    f"{where}, so studies without a file are missing here."),
-        "width": width, "height": y + 6, "label_w": label_w, "quality_x": quality_x, "quality_w": quality_w,
-        "plot_left": columns[0]["x"] - 4, "plot_right": right, "head_h": head_h,
-        "columns": columns, "groups": groups, "rows": n_rows,
-        "legend": [{"kind": "symbol", "effect": e, "label": e["label"]} for k, e in effects.items() if k in shown_keys]
-        + ([{"kind": "symbol", "effect": UNKNOWN_EFFECT, "label": "the review's classification could not be read"}]
-           if "unknown" in shown_keys else [])
-        + [{"kind": "text", "mark": "", "label": "blank: not measured"}]
-        + _quality_legend(ratings, {s["quality"]["global"] for s in chosen},
-                          any(s["quality"]["global"] is None for s in chosen)),
-    }
+    return EffectDirection(
+        id=f"ed-{suffix}", title=title, desc=desc,
+        caption=(f"Effect direction plot{'' if type_key is None else ' for ' + types[0].label.lower() + ' studies'}: "
+                 f"the direction of effect the review recorded for each study file and outcome. "
+                 f"{where}, so studies without a file are missing here."),
+        width=width, height=y + 6, quality_x=quality_x, head_h=head_h, columns=columns, groups=tuple(groups),
+        legend=tuple([LegendItem(kind="symbol", effect=e, label=e.label) for k, e in effects.items() if k in shown_keys]
+                     + ([LegendItem(kind="symbol", effect=UNKNOWN_EFFECT, label=UNKNOWN_EFFECT.definition)]
+                        if "unknown" in shown_keys else [])
+                     + [LegendItem(kind="text", mark="", label="blank: not measured")]
+                     + _quality_legend(ratings, {s["quality"]["global"] for s in chosen},
+                                       any(s["quality"]["global"] is None for s in chosen))),
+    )
 
 
 # --- evidence gap map ----------------------------------------------------------------------------
 
-def gap_map(review: dict, studies: list[dict], summary: Summary) -> dict:
+def gap_map(review: dict, studies: list[dict], summary: Summary) -> GapMap:
     """Intervention type x outcome domain: how many study files looked at each pair, how many of
     those improved on it, shaded by the weakest quality rating among them; empty pairs are gaps."""
     codebook = review["codebook"]
     ratings = _ratings(review)
-    favourable = codebook["effects"][0]
-    fav_symbol = effect_symbol(favourable)
+    favourable = summary.favourable  # the codebook's first effect class
     label_w = max([text_width(t.label, FONT + 1) for t in summary.by_type]
                   + [text_width(_transcribed_of(t), SMALL) for t in summary.by_type] + [120]) + 16
     col = Band(label_w, 44, 4)
-    head_h = max(text_width(o["label"], SMALL) for o in codebook["outcomes"]) * _SIN45 + 24
-    columns = [{"key": o["key"], "label": o["label"], "x": col.at(i), "mid": col.mid(i), "w": col.size,
-                "label_x": col.mid(i) - 3, "label_y": head_h - 8} for i, o in enumerate(codebook["outcomes"])]
+    head_h = _head_h(codebook["outcomes"])
+    columns = tuple(_column(o, col.at(i), col.size, head_h) for i, o in enumerate(codebook["outcomes"]))
     row = Band(head_h, 48, 4)
     rows = []
     for r, t in enumerate(summary.by_type):
         mine = [s for s in studies if s["intervention"]["type"] == t.key]
         cells = []
         for c in columns:
-            measured = [s for s in mine if any(o["domain"] == c["key"] for o in (s["outcomes"] or []))]
-            improved = sum(any(o["domain"] == c["key"] and o["effect"] == favourable["key"]
+            measured = [s for s in mine if any(o["domain"] == c.key for o in (s["outcomes"] or []))]
+            improved = sum(any(o["domain"] == c.key and o["effect"] == favourable.key
                                for o in s["outcomes"]) for s in measured)
             rated = [ratings[s["quality"]["global"]] for s in measured if s["quality"]["global"] in ratings]
-            weakest = min(rated, key=lambda q: q["filled"]) if rated else None
-            mix = [(q["label"], sum(s["quality"]["global"] == k for s in measured)) for k, q in ratings.items()]
+            mix = [(q.label, sum(s["quality"]["global"] == k for s in measured)) for k, q in ratings.items()]
             mix = [(label, n) for label, n in mix if n]
             unrated = len(measured) - len(rated)
             if unrated:
                 mix.append(("not yet transcribed", unrated))
-            cells.append({"key": c["key"], "label": c["label"], "x": c["x"], "mid": c["mid"],
-                          "studies": len(measured), "improved": improved,
-                          # the page that lists exactly these study files (render.study_listings)
-                          "listing": f"studies/type/{t.key}/outcome/{c['key']}/" if measured else None,
-                          # starts with the cell's visible text ("3 ▲2"), as its accessible name must
-                          "link_label": (f"{len(measured)} {fav_symbol}{improved}: {t.label}, {c['label'].lower()}, "
-                                         f"{_plural(len(measured), 'study file', 'study files')}, {improved} "
-                                         f"{favourable['label'].lower()}; list them"),
-                          "share": Count(improved, len(measured), False, summary.small_group_below) if measured else None,  # counted here: no interval
-                          "weakest": weakest, "quality_mix": mix, "names": [study_name(s) for s in measured]})
-        rows.append({"key": t.key, "label": t.label, "note": _transcribed_of(t), "y": row.at(r), "h": row.size,
-                     "files": len(mine), "reported": t.reported["studies"] if t.reported else None,
-                     "cells": cells})
-    filled = sum(c["studies"] > 0 for r in rows if r["files"] for c in r["cells"])
-    gaps = sum(c["studies"] == 0 for r in rows if r["files"] for c in r["cells"])
-    empty_types = [r for r in rows if not r["files"]]
-    weakest_used = [c["weakest"] for r in rows for c in r["cells"] if c["weakest"]]
-    unrated_cells = any(c["studies"] and not c["weakest"] for r in rows for c in r["cells"])
-    width = max(col.end(len(columns)), max(c["label_x"] + text_width(c["label"], SMALL) * _SIN45 for c in columns)) + 8
+            cells.append(GapCell(
+                key=c.key, label=c.label, x=c.x, mid=c.x + c.w / 2, studies=len(measured), improved=improved,
+                listing=f"studies/type/{t.key}/outcome/{c.key}/" if measured else None,
+                link_label=(f"{len(measured)} {favourable.symbol}{improved}: {t.label}, {c.label.lower()}, "
+                            f"{_plural(len(measured), 'study file', 'study files')}, {improved} "
+                            f"{favourable.label.lower()}; list them"),
+                share=Count(improved, len(measured), False, summary.small_group_below) if measured else None,
+                weakest=min(rated, key=lambda q: q.filled) if rated else None,
+                quality_mix=tuple(mix), names=tuple(study_name(s) for s in measured)))
+        rows.append(GapRow(key=t.key, label=t.label, note=_transcribed_of(t), y=row.at(r), h=row.size,
+                           files=len(mine), cells=tuple(cells)))
+    filled = sum(c.studies > 0 for r in rows if r.files for c in r.cells)
+    gaps = sum(c.studies == 0 for r in rows if r.files for c in r.cells)
+    empty_types = [r for r in rows if not r.files]
+    weakest_used = [c.weakest for r in rows for c in r.cells if c.weakest]
+    unrated_cells = any(c.studies and not c.weakest for r in rows for c in r.cells)
+    width = max(col.end(len(columns)), _headings_reach(columns)) + 8
     where = (f"it shows only the {summary.transcribed.n} transcribed study files, "
              f"not all {summary.included} studies the review included")
     desc = (f"{len(rows)} types of intervention in rows, {len(columns)} outcomes in columns; each cell gives the number "
-            f"of study files that measured the outcome and how many of them were classed {favourable['label'].lower()} on it. "
+            f"of study files that measured the outcome and how many of them were classed {favourable.label.lower()} on it. "
             f"{_plural(filled, 'pair has', 'pairs have')} at least one study file and {_plural(gaps, 'is a gap', 'are gaps')}"
             + (f"; {_plural(len(empty_types), 'type has', 'types have')} no study file yet" if empty_types else "")
             + f". Like the figure, {where}.")
-    return {
-        "kind": "gap-map", "id": "gap-map", "wide": True, "title": "Evidence gap map", "desc": desc,
-        "caption": (f"Evidence gap map: for each type of intervention and outcome, how many study files measured it "
-                    f"and how many of those were classed {favourable['label'].lower()} on it. Be careful: {where}; "
-                    f"a gap may be filled by a study that is not transcribed yet."),
-        "width": width, "height": row.end(len(rows)) + 6, "label_w": label_w, "head_h": head_h,
-        "cells_w": col.end(len(columns)) - col.start, "columns": columns, "rows": rows, "favourable": {**favourable, "symbol": fav_symbol},
-        "legend": [{"kind": "text", "mark": "3", "label": "study files that measured it"},
-                   {"kind": "text", "mark": f"{fav_symbol}2", "label": f"of those, {favourable['label'].lower()} on it"},
-                   {"kind": "gap", "label": "dashed, empty: a gap, no study file measured it"}]
-        + ([{"kind": "hatch", "label": "hatched: no study file of this type yet"}] if empty_types else [])
-        + ([{"kind": "text", "mark": "", "label": "shading and bars: the weakest quality rating among its study files"}]
-           + [{"kind": "quality", "rating": r, "label": r["label"]} for r in ratings.values() if r in weakest_used]
-           if weakest_used else [])
-        + ([{"kind": "text", "mark": "", "label": "plain grey: no rating transcribed yet"}] if unrated_cells else []),
-    }
+    return GapMap(
+        id="gap-map", title="Evidence gap map", desc=desc,
+        caption=(f"Evidence gap map: for each type of intervention and outcome, how many study files measured it "
+                 f"and how many of those were classed {favourable.label.lower()} on it. Be careful: {where}; "
+                 f"a gap may be filled by a study that is not transcribed yet."),
+        width=width, height=row.end(len(rows)) + 6, cells_w=col.end(len(columns)) - col.start,
+        columns=columns, rows=tuple(rows), favourable=favourable,
+        legend=tuple([LegendItem(kind="text", mark="3", label="study files that measured it"),
+                      LegendItem(kind="text", mark=f"{favourable.symbol}2",
+                                 label=f"of those, {favourable.label.lower()} on it"),
+                      LegendItem(kind="gap", label="dashed, empty: a gap, no study file measured it")]
+                     + ([LegendItem(kind="hatch", label="hatched: no study file of this type yet")] if empty_types else [])
+                     + ([LegendItem(kind="text", mark="",
+                                    label="shading and bars: the weakest quality rating among its study files")]
+                        + [LegendItem(kind="quality", rating=r, label=r.label) for r in ratings.values()
+                           if r in weakest_used]
+                        if weakest_used else [])
+                     + ([LegendItem(kind="text", mark="", label="plain grey: no rating transcribed yet")]
+                        if unrated_cells else [])),
+    )
 
 
 # --- PRISMA 2020 flow diagram --------------------------------------------------------------------
@@ -307,58 +634,55 @@ PRISMA_PHASES = [
 ]
 
 
-def prisma(review: dict) -> dict:
+def prisma(review: dict) -> Prisma:
     """The PRISMA 2020 flow diagram; a count the review file does not give shows as 'not reported'."""
     counts = review.get("prisma") or {}
     main_w, side_w, gap, pad, line = 196, 150, 28, 8, FONT + 4
     main_x, side_x = 0.5, 0.5 + main_w + gap
-    y, boxes, arrows, phases, stages = 0.5, [], [], [], []
+    y, boxes, arrows, phases = 0.5, [], [], []
     previous = None
     for phase, pair in PRISMA_PHASES:
         if phase:
-            phases.append({"label": phase, "y": y + FONT})
+            phases.append(Label(text=phase, y=y + FONT))
             y += FONT + 8
-        row = []
+        stages = []
         for (x, w), stage in zip(((main_x, main_w), (side_x, side_w)), pair):
-            if stage is None:
-                continue
-            key, label = stage
-            value = counts.get(key)
-            if value is None:
-                value = missing(review, f"prisma.{key}")
-            lines = wrap(label, w - 2 * pad)
-            row.append({"key": key, "label": label, "lines": lines, "value": value, "x": x, "w": w,
-                        "side": x == side_x})
-            stages.append({"key": key, "label": label, "value": value})
-        h = max(len(b["lines"]) for b in row) * line + line + 2 * pad
-        for b in row:
-            b.update(y=y, h=h, text_y=y + pad + FONT, line=line)
-            boxes.append(b)
+            if stage:
+                key, label = stage
+                stages.append((x, w, key, label, wrap(label, w - 2 * pad)))
+        h = max(len(lines) for *_, lines in stages) * line + line + 2 * pad
+        row = [Box(key=key, label=label, value=_prisma_count(review, counts, key), lines=tuple(lines),
+                   x=x, y=y, w=w, h=h, text_y=y + pad + FONT, line=line, side=x == side_x)
+               for x, w, key, label, lines in stages]
+        boxes += row
         main = row[0]
         if previous:
-            arrows.append({"x1": main["x"] + main_w / 2, "y1": previous["y"] + previous["h"],
-                           "x2": main["x"] + main_w / 2, "y2": y - 1})
+            arrows.append(Arrow(x1=main.x + main_w / 2, y1=previous.y + previous.h, x2=main.x + main_w / 2, y2=y - 1))
         if len(row) > 1:
-            arrows.append({"x1": main_x + main_w, "y1": y + h / 2, "x2": side_x - 1, "y2": y + h / 2})
+            arrows.append(Arrow(x1=main_x + main_w, y1=y + h / 2, x2=side_x - 1, y2=y + h / 2))
         previous = main
         y += h + 22
-    known = {s["key"]: s["value"] for s in stages if isinstance(s["value"], int)}
-    absent = [s for s in stages if not isinstance(s["value"], int)]
-    desc = ("How the review found its studies. " + "; ".join(f"{s['label']}: {s['value']}" for s in stages) + ".")
-    reasons = sorted({str(s["value"]) for s in absent})
-    return {
-        "kind": "prisma", "id": "prisma-flow", "wide": False, "title": "PRISMA 2020 flow diagram", "desc": desc,
-        "caption": ("PRISMA 2020 flow diagram of the review's study selection, drawn from the counts in the review file."
-                    + (f" Counts the file does not hold are marked {' or '.join(chr(34) + r + chr(34) for r in reasons)} "
-                       f"({len(absent)} of {len(stages)})." if absent else "")),
-        "width": side_x + side_w + 0.5, "height": y - 22 + 0.5, "boxes": boxes, "arrows": arrows, "phases": phases,
-        "stages": stages, "counts": known, "legend": [],
-    }
+    absent = [b for b in boxes if not isinstance(b.value, int)]
+    desc = ("How the review found its studies. " + "; ".join(f"{b.label}: {b.value}" for b in boxes) + ".")
+    reasons = sorted({str(b.value) for b in absent})
+    return Prisma(
+        id="prisma-flow", title="PRISMA 2020 flow diagram", desc=desc,
+        caption=("PRISMA 2020 flow diagram of the review's study selection, drawn from the counts in the review file."
+                 + (f" Counts the file does not hold are marked {' or '.join(chr(34) + r + chr(34) for r in reasons)} "
+                    f"({len(absent)} of {len(boxes)})." if absent else "")),
+        width=side_x + side_w + 0.5, height=y - 22 + 0.5, boxes=tuple(boxes), arrows=tuple(arrows),
+        phases=tuple(phases), legend=(),
+    )
+
+
+def _prisma_count(review: dict, counts: dict, key: str) -> int | Missing:
+    value = counts.get(key)
+    return missing(review, f"prisma.{key}") if value is None else value
 
 
 # --- quality: the review's reported ratings, and a traffic-light grid for rated study files -------
 
-def quality_reported(review: dict, summary: Summary) -> dict:
+def quality_reported(review: dict, summary: Summary) -> QualityReported:
     """The review's global ratings as bars out of all included studies, each bar under its label;
     counts the review gives but the copies we have did not show say so."""
     ratings = _ratings(review)
@@ -368,81 +692,75 @@ def quality_reported(review: dict, summary: Summary) -> dict:
     rows = []
     for i, q in enumerate(summary.quality):
         n = q.reported.n if q.reported else None
-        rows.append({"key": q.key, "label": q.label, "rating": ratings[q.key], "n": n,
-                     "count": q.reported, "y": row.at(i), "h": row.size,
-                     "bar": scale(n or 0, total, bar_w), "value": f"{n} of {total}" if n is not None else str(q.reported)})
-    known = sum(r["n"] for r in rows if r["n"] is not None)
-    if known < total and any(r["n"] is None for r in rows):
+        rows.append(RatingBar(key=q.key, label=q.label, rating=ratings[q.key], n=n, count=q.reported, y=row.at(i),
+                              bar=scale(n or 0, total, bar_w),
+                              value=f"{n} of {total}" if n is not None else str(q.reported)))
+    known = sum(r.n for r in rows if r.n is not None)
+    if known < total and any(r.n is None for r in rows):
         rest = total - known
-        rows.append({"key": "unread", "label": UNREAD, "rating": None, "n": rest,
-                     "count": Count(rest, total, False, summary.small_group_below), "y": row.at(len(rows)), "h": row.size,
-                     "bar": scale(rest, total, bar_w), "value": f"{rest} of {total}"})
-    width = max([bar_x + bar_w] + [bar_x + r["bar"] + 6 + text_width(r["value"], SMALL) for r in rows]) + 4
-    parts = [f"{r['label']}: {r['value']}" for r in rows]
-    return {
-        "kind": "quality-reported", "id": "quality-reported", "wide": False,
-        "title": f"Global quality ratings the review reported, out of {total} studies",
-        "desc": f"Bars out of all {total} included studies. " + "; ".join(parts) + ".",
-        "caption": (f"The review's global {review['methods'].get('quality_tool_short') or 'quality'} ratings for all "
-                    f"{total} included studies, as it reported them. Counts the available copies of the review did not "
-                    f"show are marked \"not yet transcribed\"."),
-        "width": width, "height": row.end(len(rows)) + 2,
-        "bar_x": bar_x, "bar_w": bar_w, "rows": rows, "total": total, "legend": [],
-    }
+        rows.append(RatingBar(key="unread", label=UNREAD, rating=None, n=rest,
+                              count=Count(rest, total, False, summary.small_group_below), y=row.at(len(rows)),
+                              bar=scale(rest, total, bar_w), value=f"{rest} of {total}"))
+    width = max([bar_x + bar_w] + [bar_x + r.bar + 6 + text_width(r.value, SMALL) for r in rows]) + 4
+    parts = [f"{r.label}: {r.value}" for r in rows]
+    return QualityReported(
+        id="quality-reported", title=f"Global quality ratings the review reported, out of {total} studies",
+        desc=f"Bars out of all {total} included studies. " + "; ".join(parts) + ".",
+        caption=(f"The review's global {review['methods'].get('quality_tool_short') or 'quality'} ratings for all "
+                 f"{total} included studies, as it reported them. Counts the available copies of the review did not "
+                 f"show are marked \"not yet transcribed\"."),
+        width=width, height=row.end(len(rows)) + 2, bar_x=bar_x, bar_w=bar_w, rows=tuple(rows), total=total,
+        legend=(),
+    )
 
 
-def quality_grid(review: dict, studies: list[dict], summary: Summary) -> dict:
+def quality_grid(review: dict, studies: list[dict], summary: Summary) -> QualityGrid:
     """robvis-style traffic lights: one row per study file with a rating, its components then its
     global rating, each as bars and a word; study files without a rating are listed, not drawn."""
     codebook = review["codebook"]
     ratings = _ratings(review)
     rated = [s for s in studies if s["quality"]["global"] is not None]
-    unrated = [{"id": s["id"], "name": study_name(s)} for s in studies if s["quality"]["global"] is None]
-    headings = [{"key": c["key"], "label": c["label"], "global": False} for c in codebook["quality_components"]]
-    headings.append({"key": "global", "label": "Global rating", "global": True})
+    unrated = tuple(StudyLink(id=s["id"], name=study_name(s)) for s in studies if s["quality"]["global"] is None)
+    global_rating = {"key": "global", "label": "Global rating"}
+    headings = codebook["quality_components"] + [global_rating]
     label_w = max([text_width(study_name(s)) for s in rated] + [110]) + 16
-    cell_w = max(text_width(r["label"], 10) for r in ratings.values()) + 8
+    cell_w = max(text_width(r.label, 10) for r in ratings.values()) + 8
     col = Band(label_w, cell_w, 4)
-    head_h = max(text_width(h["label"], SMALL) for h in headings) * _SIN45 + 24
-    columns = []
-    for i, h in enumerate(headings):
-        x = col.at(i) + (8 if h["global"] else 0)
-        columns.append({**h, "x": x, "mid": x + cell_w / 2, "w": cell_w, "label_x": x + cell_w / 2 - 3,
-                        "label_y": head_h - 8})
+    head_h = _head_h(headings)
+    columns = tuple(_column(h, col.at(i) + (8 if h is global_rating else 0), cell_w, head_h) for i, h in enumerate(headings))
     row = Band(head_h, 36, 4)
     rows = []
     for r, s in enumerate(rated):
         components = s["quality"]["components"] or {}
         cells = []
-        for c in columns:
-            key = s["quality"]["global"] if c["global"] else components.get(c["key"])
-            rating = ratings.get(key)
-            cells.append({"key": c["key"], "x": c["x"], "w": cell_w, "mid": c["mid"], "rating": rating,
-                          "pips_x": c["mid"] - (rating["of"] * 5 - 1) / 2 if rating else None})
-        rows.append({"id": s["id"], "name": study_name(s), "y": row.at(r), "h": row.size, "cells": cells})
-    width = max(columns[-1]["x"] + cell_w, max(c["label_x"] + text_width(c["label"], SMALL) * _SIN45 for c in columns)) + 8
+        for h, c in zip(headings, columns):
+            rating = ratings.get(s["quality"]["global"] if h is global_rating else components.get(c.key))
+            mid = c.x + cell_w / 2
+            cells.append(GridCell(key=c.key, x=c.x, w=cell_w, mid=mid, rating=rating,
+                                  pips_x=mid - (rating.of * 5 - 1) / 2 if rating else None))
+        rows.append(GridRow(id=s["id"], name=study_name(s), y=row.at(r), h=row.size, cells=tuple(cells)))
+    width = max(columns[-1].x + cell_w, _headings_reach(columns)) + 8
     tool = review["methods"].get("quality_tool_short") or "quality"
-    return {
-        "kind": "quality-grid", "id": "quality-grid", "wide": True,
-        "title": f"{tool} ratings of each study file, part by part",
-        "desc": (f"{len(rated)} of the {len(studies)} study files {'carries' if len(rated) == 1 else 'carry'} a rating: "
-                 f"one row each, one column for each part the tool rates and one for the global rating. "
-                 f"{_plural(len(unrated), 'study file has', 'study files have')} no rating yet and "
-                 f"{'is' if len(unrated) == 1 else 'are'} listed below the figure instead."),
-        "caption": (f"{tool} ratings of the {len(rated)} study files that carry one, part by part "
-                    f"(traffic-light plot). The study files cover {_coverage(summary)}."),
-        "width": width, "height": row.end(len(rows)) + 6, "label_w": label_w, "head_h": head_h,
-        "columns": columns, "rows": rows, "unrated": unrated, "rated": len(rated), "files": len(studies),
-        "legend": [{"kind": "quality", "rating": r, "label": r["label"]} for r in ratings.values()
-                   if any(c["rating"] is r for row in rows for c in row["cells"])]
-        + ([{"kind": "text", "mark": "?", "label": "dashed box: not yet transcribed"}]
-           if any(c["rating"] is None for row in rows for c in row["cells"]) else []),
-    }
+    return QualityGrid(
+        id="quality-grid", title=f"{tool} ratings of each study file, part by part",
+        desc=(f"{len(rated)} of the {len(studies)} study files {'carries' if len(rated) == 1 else 'carry'} a rating: "
+              f"one row each, one column for each part the tool rates and one for the global rating. "
+              f"{_plural(len(unrated), 'study file has', 'study files have')} no rating yet and "
+              f"{'is' if len(unrated) == 1 else 'are'} listed below the figure instead."),
+        caption=(f"{tool} ratings of the {len(rated)} study files that carry one, part by part "
+                 f"(traffic-light plot). The study files cover {_coverage(summary)}."),
+        width=width, height=row.end(len(rows)) + 6, columns=columns, rows=tuple(rows), unrated=unrated,
+        files=len(studies),
+        legend=tuple([LegendItem(kind="quality", rating=r, label=r.label) for r in ratings.values()
+                      if any(c.rating is r for row in rows for c in row.cells)]
+                     + ([LegendItem(kind="text", mark="?", label="dashed box: not yet transcribed")]
+                        if any(c.rating is None for row in rows for c in row.cells) else [])),
+    )
 
 
 # --- completeness: transcribed against reported, by intervention type ---------------------------
 
-def completeness(summary: Summary) -> dict:
+def completeness(summary: Summary) -> Completeness:
     """Per intervention type, a bar as long as the review's count, filled as far as transcribed."""
     label_w = max(text_width(t.label) for t in summary.by_type) + 12
     bar_w = 170
@@ -453,22 +771,21 @@ def completeness(summary: Summary) -> dict:
     rows = []
     for i, t in enumerate(summary.by_type):
         reported = t.reported["studies"] if t.reported else None
-        rows.append({"key": t.key, "label": t.label, "y": row.at(i), "h": row.size,
-                     "reported": reported, "transcribed": t.transcribed, "missing": t.missing,
-                     "outline": scale(reported or 0, most, bar_w), "fill": scale(t.transcribed, most, bar_w),
-                     "value": _completeness_value(t)})
+        rows.append(CompletenessBar(key=t.key, label=t.label, y=row.at(i), h=row.size,
+                                    reported=reported, transcribed=t.transcribed, missing=t.missing,
+                                    outline=scale(reported or 0, most, bar_w), fill=scale(t.transcribed, most, bar_w),
+                                    value=_completeness_value(t)))
     total = summary.transcribed
-    return {
-        "kind": "completeness", "id": "completeness-figure", "wide": False,
-        "title": f"Study files transcribed, by type of intervention: {total.n} of {total.of}",
-        "desc": "; ".join(f"{r['label']}: {r['value']}" for r in rows) + ".",
-        "caption": (f"How many of the review's studies are transcribed, by type of intervention: {total.n} of {total.of} "
-                    f"in all. The outline is the review's count; the filled part is the study files here."),
-        "width": label_w + bar_w + value_w, "height": row.end(len(rows)) + 4,
-        "label_w": label_w, "bar_x": label_w, "bar_w": bar_w, "rows": rows,
-        "legend": ([{"kind": "bar", "label": "transcribed"}] if any(r["transcribed"] for r in rows) else [])
-        + ([{"kind": "outline", "label": "in the review, not yet transcribed"}] if any(r["missing"] for r in rows) else []),
-    }
+    return Completeness(
+        id="completeness-figure", title=f"Study files transcribed, by type of intervention: {total.n} of {total.of}",
+        desc="; ".join(f"{r.label}: {r.value}" for r in rows) + ".",
+        caption=(f"How many of the review's studies are transcribed, by type of intervention: {total.n} of {total.of} "
+                 f"in all. The outline is the review's count; the filled part is the study files here."),
+        width=label_w + bar_w + value_w, height=row.end(len(rows)) + 4, bar_x=label_w, bar_w=bar_w, rows=tuple(rows),
+        legend=tuple(([LegendItem(kind="bar", label="transcribed")] if any(r.transcribed for r in rows) else [])
+                     + ([LegendItem(kind="outline", label="in the review, not yet transcribed")]
+                        if any(r.missing for r in rows) else [])),
+    )
 
 
 def _completeness_value(t: GroupRow) -> str:
@@ -479,19 +796,33 @@ def _completeness_value(t: GroupRow) -> str:
 
 # --- all of them ---------------------------------------------------------------------------------
 
-def build_charts(review: dict, studies: list[dict], summary: Summary, per_study: bool = True) -> dict:
+@dataclass(frozen=True, kw_only=True)
+class Charts:
+    """Every figure the pages show (build_charts). A per-study figure is None past the per-study
+    threshold; reuse.FIGURES names each exported one by its field here."""
+
+    effect_direction: EffectDirection | None
+    effect_direction_by_type: dict[str, EffectDirection]  # by intervention type key
+    gap_map: GapMap
+    prisma: Prisma
+    quality_reported: QualityReported
+    quality_grid: QualityGrid | None
+    completeness: Completeness
+
+
+def build_charts(review: dict, studies: list[dict], summary: Summary, per_study: bool = True) -> Charts:
     """Every figure the pages show, computed once per build. With per_study False (a review too
     large for one row per study on a page) the per-study figures are left out; the per-type
     study pages draw them a page at a time."""
-    return {
-        "effect_direction": effect_direction(review, studies, summary) if per_study else None,
+    return Charts(
+        effect_direction=effect_direction(review, studies, summary) if per_study else None,
         # A type that holds every study file would repeat the overall plot row for row: not drawn.
-        "effect_direction_by_type": {t.key: effect_direction(review, studies, summary, t.key)
-                                     for t in summary.by_type if 0 < t.transcribed < len(studies)}
+        effect_direction_by_type={t.key: effect_direction(review, studies, summary, t.key)
+                                  for t in summary.by_type if 0 < t.transcribed < len(studies)}
         if per_study else {},
-        "gap_map": gap_map(review, studies, summary),
-        "prisma": prisma(review),
-        "quality_reported": quality_reported(review, summary),
-        "quality_grid": quality_grid(review, studies, summary) if per_study else None,
-        "completeness": completeness(summary),
-    }
+        gap_map=gap_map(review, studies, summary),
+        prisma=prisma(review),
+        quality_reported=quality_reported(review, summary),
+        quality_grid=quality_grid(review, studies, summary) if per_study else None,
+        completeness=completeness(summary),
+    )

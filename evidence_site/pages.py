@@ -264,8 +264,8 @@ def page_info(review: dict, studies: list[dict], summary: Summary, registry: tup
     for key, page in info.items():
         page["card_file"] = key.removesuffix(".md").removesuffix("/index")
     for figure, chart in figures or []:
-        info[f"figures/{figure.slug}.md"] = {"page": FIGURE, "title": chart["title"], "card": None,
-                                             "description": chart["caption"]}
+        info[f"figures/{figure.slug}.md"] = {"page": FIGURE, "title": chart.title, "card": None,
+                                             "description": chart.caption}
         info[f"figures/{figure.slug}.md"]["card_file"] = f"figures/{figure.slug}"
     by_type = {t.key: t for t in summary.by_type}
     for study in studies:

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import PACKAGE_DIR
-from .charts import build_charts, effect_direction, svg_number
+from .charts import Charts, build_charts, effect_direction, svg_number
 from .aggregate import Missing, Summary, changes, codebook_labels, present_review, present_study, study_name
 from .citation import review_citations
 from .fields import study_fields
@@ -187,7 +187,7 @@ def environment() -> Environment:
 
 def render_pages(review: dict, studies: list[dict], summary: Summary, example_text: str = "",
                  site_url: str = "", *, env: Environment | None = None, page_size: int = PAGE_SIZE,
-                 registry=None, charts: dict | None = None, accessibility: dict | None = None,
+                 registry=None, charts: Charts | None = None, accessibility: dict | None = None,
                  kept: dict | None = None, signature: str = "") -> dict[str, str]:
     """Every generated page as {source path under docs/: Markdown text}: the registry's pages
     (evidence_site/pages.py), the lists of studies and a page per study.
@@ -203,7 +203,7 @@ def render_pages(review: dict, studies: list[dict], summary: Summary, example_te
     covers (StrictUndefined makes a template that reads anything else fail in every build).
     """
     from .pages import FIGURE, LISTING, PAGES, STUDY, url_of
-    from .reuse import attach_kits
+    from .reuse import exported, kits
 
     registry = PAGES if registry is None else registry
     env = env or environment()
@@ -213,7 +213,8 @@ def render_pages(review: dict, studies: list[dict], summary: Summary, example_te
                "citations": review_citations(review, studies)}
     paged = len(studies) > page_size
     context["charts"] = charts or build_charts(review, studies, summary, per_study=not paged)  # computed once
-    figures = attach_kits(review, context["charts"], context["citations"]["vancouver"], site_url)
+    context["kits"] = kits(review, context["charts"], context["citations"]["vancouver"], site_url)
+    figures = exported(context["charts"])
     context["paged"] = paged
     context["accessibility"] = accessibility
     pages = {}
@@ -261,7 +262,8 @@ def render_pages(review: dict, studies: list[dict], summary: Summary, example_te
     figure_template = env.get_template(FIGURE.template)
     for figure, chart in figures:
         pages[f"figures/{figure.slug}.md"] = figure_template.render(
-            context, figure=figure, chart=chart, kit=chart["reuse"], home_url=url_of(figure.home).lstrip("/"))
+            context, figure=figure, chart=chart, kit=context["kits"][figure.key],
+            home_url=url_of(figure.home).lstrip("/"))
     study_template = env.get_template(STUDY.template)
     for study in studies:
         if not _SAFE_ID.fullmatch(str(study["id"])):  # validation refuses such ids; an id never becomes a path

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from . import PACKAGE_DIR
 from .cache import write_entry
-from .charts import SMALL, text_width, wrap
+from .charts import SMALL, Chart, Charts, EffectCell, LegendItem, StudyRow, text_width, wrap
 
 FONT_DIR = PACKAGE_DIR / "fonts"
 FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"
@@ -35,7 +35,7 @@ MARGIN, MIN_WIDTH = 16, 520
 
 @dataclass(frozen=True)
 class Figure:
-    key: str  # its key in charts.build_charts()
+    key: str  # its field in charts.Charts
     slug: str  # its files: /figures/<slug>.svg, .png, .csv and the page /figures/<slug>/
     home: str  # source path of the page that shows it (its anchor is the chart's id)
     template: str  # the SVG template in templates/charts/
@@ -51,10 +51,10 @@ FIGURES: tuple[Figure, ...] = (
 )
 
 
-def exported(charts: dict) -> list[tuple[Figure, dict]]:
-    """The figures this build draws (a per-study figure is None past the threshold, and the quality
-    grid has nothing to draw when no study file carries a rating)."""
-    return [(f, charts[f.key]) for f in FIGURES if charts.get(f.key) and charts[f.key].get("rows", 1)]
+def exported(charts: Charts) -> list[tuple[Figure, Chart]]:
+    """The figures this build draws: not a per-study figure past the threshold (None there), nor one
+    with nothing to draw (Chart.drawn: no study file, or for the quality grid none that is rated)."""
+    return [(f, chart) for f in FIGURES if (chart := getattr(charts, f.key)) and chart.drawn]
 
 
 # --- terms and citation prompt ------------------------------------------------------------------
@@ -85,16 +85,16 @@ def licence_line(review: dict) -> str:
             "The findings are the review authors'.")
 
 
-def kit(review: dict, vancouver: str, figure: Figure, chart: dict, site_url: str) -> dict:
+def kit(review: dict, vancouver: str, figure: Figure, chart: Chart, site_url: str) -> dict:
     """What a page shows under the figure: its downloads, citation prompt and embed code."""
     embed_url = f"{site_url}figures/{figure.slug}/" if site_url else f"[this site's address]/figures/{figure.slug}/"
-    height = round(chart["height"] + 460 + 22 * len(chart.get("legend", [])) / 3)  # with caption, key and footer
-    snippet = (f'<iframe src="{embed_url}" title="{_attr(chart["title"])}" width="100%" '
+    height = round(chart.height + 460 + 22 * len(chart.legend) / 3)  # with caption, key and footer
+    snippet = (f'<iframe src="{embed_url}" title="{_attr(chart.title)}" width="100%" '
                f'height="{height}" loading="lazy" style="border:0"></iframe>')
     lic = terms(review)
-    return {"slug": figure.slug, "title": chart["title"], "cite": sentence(vancouver), "licence": lic,
+    return {"slug": figure.slug, "title": chart.title, "cite": sentence(vancouver), "licence": lic,
             "site_title": review["site"]["title"], "snippet": snippet, "embed": f"figures/{figure.slug}/",
-            "home": figure.home, "anchor": chart["id"]}
+            "home": figure.home, "anchor": chart.id}
 
 
 def _attr(text: str) -> str:
@@ -158,30 +158,31 @@ def image_css(review: dict, colours: dict[str, str]) -> str:
     return _VAR.sub(lambda m: colours.get(m.group(1)) or fallback.get(m.group(1), "currentColor"), "\n".join(rules))
 
 
-def _legend_layout(items: list[dict], width: float, top: float) -> tuple[list[dict], float]:
-    """Key entries in rows no wider than width: each a mark 18 wide, then its label."""
+def _legend_layout(items: tuple[LegendItem, ...], width: float,
+                   top: float) -> tuple[list[tuple[LegendItem, float, float]], float]:
+    """Key entries in rows no wider than width, each (item, x, y): a mark 18 wide, then its label."""
     placed, x, y, line = [], 0.0, top, 20
     for item in items:
-        w = 22 + text_width(item["label"], SMALL) + 14
+        w = 22 + text_width(item.label, SMALL) + 14
         if x and x + w > width:
             x, y = 0.0, y + line
-        placed.append({**item, "x": x, "y": y})
+        placed.append((item, x, y))
         x += w
     return placed, (y + line - top) if items else 0
 
 
-def download_svg(env, review: dict, figure: Figure, chart: dict, vancouver: str, site_url: str,
+def download_svg(env, review: dict, figure: Figure, chart: Chart, vancouver: str, site_url: str,
                  colours: dict[str, str]) -> str:
     """The figure as a standalone SVG file: title, figure, key, source and licence, all inside."""
-    inner_w = max(chart["width"], MIN_WIDTH)
+    inner_w = max(chart.width, MIN_WIDTH)
     width = math.ceil(inner_w + 2 * MARGIN)  # whole units, so the PNG is exactly ZOOM times as large
-    title_lines = wrap(chart["title"], inner_w, 16)
+    title_lines = wrap(chart.title, inner_w, 16)
     y = MARGIN + 16
     title = [{"text": t, "y": y + i * 21} for i, t in enumerate(title_lines)]
     y += 21 * (len(title_lines) - 1) + 14
     figure_y = y
-    y += chart["height"] + 14
-    legend, legend_h = _legend_layout(chart.get("legend") or [], inner_w, y)
+    y += chart.height + 14
+    legend, legend_h = _legend_layout(chart.legend, inner_w, y)
     y += legend_h + (8 if legend_h else 0)
     notes = []
     for text in (source_line(review, vancouver, site_url), licence_line(review)):
@@ -218,49 +219,49 @@ def png(svg: str, cache: dict[str, bytes], folder: Path | None = None) -> bytes:
 
 # --- the data as CSV: the same rows and numbers as the figure's table -----------------------------
 
-def _not_measured(row: dict, cell: dict) -> str:
-    if cell["marks"]:
-        return "; ".join(m["label"] for m in cell["marks"])
-    return "not yet transcribed" if row["outcomes_unread"] else "not measured"
+def _not_measured(row: StudyRow, cell: EffectCell) -> str:
+    if cell.marks:
+        return "; ".join(m.effect.label for m in cell.marks)
+    return "not yet transcribed" if row.outcomes_unread else "not measured"
 
 
-def table_rows(figure: Figure, chart: dict) -> tuple[list[str], list[list]]:
+def table_rows(figure: Figure, chart: Chart) -> tuple[list[str], list[list]]:
     """(header, rows) of a figure's data, column for column as its table on the page."""
     if figure.key == "effect_direction":
-        header = ["intervention_type", "study_id", "study", "participants", "quality"] + [c["label"] for c in chart["columns"]]
-        rows = [[g["label"], r["id"], r["name"], r["n"] if r["n"] is not None else "not reported",
-                 r["quality"]["label"] if r["quality"] else "not yet transcribed"]
-                + [_not_measured(r, cell) for cell in r["cells"]] for g in chart["groups"] for r in g["rows"]]
+        header = ["intervention_type", "study_id", "study", "participants", "quality"] + [c.label for c in chart.columns]
+        rows = [[g.label, r.id, r.name, r.n if r.n is not None else "not reported",
+                 r.quality.label if r.quality else "not yet transcribed"]
+                + [_not_measured(r, cell) for cell in r.cells] for g in chart.groups for r in g.rows]
     elif figure.key == "gap_map":
-        fav = chart["favourable"]["label"].lower()
+        fav = chart.favourable.label.lower()
         header = ["intervention_type", "outcome", "study_files_measured", f"of_those_{fav.replace(' ', '_')}",
                   "quality", "studies"]
         rows = []
-        for r in chart["rows"]:
-            for c in r["cells"]:
-                rows.append([r["label"], c["label"], c["studies"], c["improved"],
-                             "; ".join(f"{label}: {n}" for label, n in c["quality_mix"]) or "none",
-                             "; ".join(c["names"])])
+        for r in chart.rows:
+            for c in r.cells:
+                rows.append([r.label, c.label, c.studies, c.improved,
+                             "; ".join(f"{label}: {n}" for label, n in c.quality_mix) or "none",
+                             "; ".join(c.names)])
     elif figure.key == "prisma":
         header = ["stage", "records"]
-        rows = [[s["label"], s["value"] if s["value"] is not None else "not reported"] for s in chart["stages"]]
+        rows = [[b.label, b.value] for b in chart.boxes]  # a Missing says why there is no count
     elif figure.key == "quality_reported":
         header = ["global_rating", "studies", "of"]
-        rows = [[r["label"], r["count"].n if r["count"] else "not yet transcribed", chart["total"]] for r in chart["rows"]]
+        rows = [[r.label, r.count.n if r.count else "not yet transcribed", chart.total] for r in chart.rows]
     elif figure.key == "quality_grid":
-        header = ["study_id", "study"] + [c["label"] for c in chart["columns"]]
-        rows = [[r["id"], r["name"]] + [c["rating"]["label"] if c["rating"] else "not yet transcribed" for c in r["cells"]]
-                for r in chart["rows"]]
+        header = ["study_id", "study"] + [c.label for c in chart.columns]
+        rows = [[r.id, r.name] + [c.rating.label if c.rating else "not yet transcribed" for c in r.cells]
+                for r in chart.rows]
     elif figure.key == "completeness":
         header = ["intervention_type", "review", "transcribed", "missing"]
-        rows = [[r["label"], r["reported"] if r["reported"] is not None else "not yet transcribed", r["transcribed"],
-                 r["missing"] if r["missing"] is not None else "unknown"] for r in chart["rows"]]
+        rows = [[r.label, r.reported if r.reported is not None else "not yet transcribed", r.transcribed,
+                 r.missing if r.missing is not None else "unknown"] for r in chart.rows]
     else:  # a new figure must say how its table becomes rows
         raise ValueError(f"no CSV layout for figure {figure.key!r}")
     return header, rows
 
 
-def data_csv(figure: Figure, chart: dict) -> str:
+def data_csv(figure: Figure, chart: Chart) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     header, rows = table_rows(figure, chart)
@@ -271,7 +272,7 @@ def data_csv(figure: Figure, chart: dict) -> str:
 
 # --- everything for one build ---------------------------------------------------------------------
 
-def figure_files(env, review: dict, charts: dict, vancouver: str, site_url: str, site_css: str,
+def figure_files(env, review: dict, charts: Charts, vancouver: str, site_url: str, site_css: str,
                  png_cache: dict[str, bytes], png_folder: Path | None = None) -> dict[str, object]:
     """{path under the site: content} of every exported figure's SVG, PNG and CSV."""
     colours = palette(site_css)
@@ -284,9 +285,6 @@ def figure_files(env, review: dict, charts: dict, vancouver: str, site_url: str,
     return files
 
 
-def attach_kits(review: dict, charts: dict, vancouver: str, site_url: str) -> list[tuple[Figure, dict]]:
-    """Give each exported chart its reuse kit (the pages print it under the figure); return them."""
-    figures = exported(charts)
-    for figure, chart in figures:
-        chart["reuse"] = kit(review, vancouver, figure, chart, site_url)
-    return figures
+def kits(review: dict, charts: Charts, vancouver: str, site_url: str) -> dict[str, dict]:
+    """Each exported figure's reuse kit by its field in Charts (the pages print it under the figure)."""
+    return {figure.key: kit(review, vancouver, figure, chart, site_url) for figure, chart in exported(charts)}

@@ -15,7 +15,7 @@ import pytest
 
 from evidence_site.aggregate import Count, summarise, wilson
 from evidence_site.build import prepare
-from evidence_site.charts import Band, build_charts, scale, svg_number, text_width, wrap
+from evidence_site.charts import Band, Chart, Charts, build_charts, scale, svg_number, text_width, wrap
 from evidence_site.aggregate import study_name as study_label
 from evidence_site.render import environment, render_pages
 
@@ -30,7 +30,7 @@ TEMPLATES = {"effect_direction": "effect_direction", "gap_map": "gap_map", "pris
 
 # --- helpers --------------------------------------------------------------------------------------
 
-def svg_of(name: str, chart: dict) -> str:
+def svg_of(name: str, chart: Chart) -> str:
     return ENV.get_template(f"charts/{TEMPLATES[name]}.svg.j2").render(chart=chart)
 
 
@@ -39,7 +39,7 @@ def figures(macro: str, *args) -> str:
     return template.render(args=args)
 
 
-def table_of(name: str, chart: dict) -> str:
+def table_of(name: str, chart: Chart) -> str:
     return figures(f"{name}_table", chart)
 
 
@@ -84,10 +84,10 @@ def rated(tmp_path):
     return site, build_charts(site.review, site.studies, site.summary)
 
 
-def every_chart(charts: dict):
+def every_chart(charts: Charts):
     for name in TEMPLATES:
-        yield name, charts[name]
-    for key, chart in charts["effect_direction_by_type"].items():
+        yield name, getattr(charts, name)
+    for key, chart in charts.effect_direction_by_type.items():
         yield "effect_direction", chart
 
 
@@ -143,7 +143,7 @@ def test_zero_of_zero_does_not_crash_and_says_so():
 
 def test_small_groups_are_said_plainly(madeup):
     _, charts = madeup
-    table = table_of("gap_map", charts["gap_map"])
+    table = table_of("gap_map", charts.gap_map)
     # counted in the study files here: a plain tally, so no interval, but the small group is still said
     # (the made-up review sets site.small_group_below to 3)
     assert "1/2</strong> (50%)</span> <span class=\"small-group\">fewer than 3 studies" in table
@@ -155,18 +155,18 @@ def test_charts_golden(madeup, rated, golden):
     _, charts = madeup
     outputs = {}
     for name in TEMPLATES:
-        outputs[name] = charts[name]
-    outputs["effect_direction-therapy-based"] = charts["effect_direction_by_type"]["therapy-based"]
-    outputs["quality_grid-components"] = rated[1]["quality_grid"]
+        outputs[name] = getattr(charts, name)
+    outputs["effect_direction-therapy-based"] = charts.effect_direction_by_type["therapy-based"]
+    outputs["quality_grid-components"] = rated[1].quality_grid
     for label, chart in outputs.items():
         name = label.split("-")[0]
         golden(f"charts/{label.replace('_', '-')}.svg", svg_of(name, chart))
         golden(f"charts/{label.replace('_', '-')}-table.html", table_of(name, chart) + "\n")
-    golden("charts/figure-effect-direction.html", figures("effect_direction", charts["effect_direction"]) + "\n")
+    golden("charts/figure-effect-direction.html", figures("effect_direction", charts.effect_direction) + "\n")
 
 
 def test_every_svg_is_xml_with_title_and_desc(madeup, rated):
-    for name, chart in [*every_chart(madeup[1]), ("quality_grid", rated[1]["quality_grid"])]:
+    for name, chart in [*every_chart(madeup[1]), ("quality_grid", rated[1].quality_grid)]:
         root = xml(svg_of(name, chart))
         assert root.tag == f"{NS}svg" and root.get("role") == "img"
         title, desc = root.find(f"{NS}title"), root.find(f"{NS}desc")
@@ -182,11 +182,12 @@ def test_every_svg_is_xml_with_title_and_desc(madeup, rated):
 def test_every_figure_has_a_caption_and_its_table(madeup):
     _, charts = madeup
     for macro in ("effect_direction", "gap_map", "prisma", "quality_reported", "quality_grid", "completeness"):
-        html = figures(macro, charts[macro])
+        chart = getattr(charts, macro)
+        html = figures(macro, chart)
         root = xml(f"<root>{html}</root>")  # the whole figure is well-formed markup too
         figure = root.find("figure")
-        assert figure.get("id") == charts[macro]["id"]
-        assert figure[0].tag == "figcaption" and words(figure[0]) == " ".join(charts[macro]["caption"].split())
+        assert figure.get("id") == chart.id
+        assert figure[0].tag == "figcaption" and words(figure[0]) == " ".join(chart.caption.split())
         assert root.find(".//table") is not None
 
 
@@ -198,7 +199,7 @@ def _rows(table: ET.Element, attribute: str) -> dict:
 
 def test_effect_direction_table_matches_chart(madeup):
     for _, chart in every_chart(madeup[1]):
-        if chart["kind"] != "effect-direction":
+        if chart.kind != "effect-direction":
             continue
         svg, table = xml(svg_of("effect_direction", chart)), xml(table_of("effect_direction", chart))
         drawn, listed = {}, {}
@@ -219,7 +220,7 @@ def test_effect_direction_table_matches_chart(madeup):
 
 
 def test_gap_map_table_matches_chart(madeup):
-    chart = madeup[1]["gap_map"]
+    chart = madeup[1].gap_map
     svg, table = xml(svg_of("gap_map", chart)), xml(table_of("gap_map", chart))
     drawn, listed = {}, {}
     for row in svg.iter(f"{NS}g"):
@@ -228,7 +229,7 @@ def test_gap_map_table_matches_chart(madeup):
                 count = texts(cell, "es-count") or texts(cell, "es-gap-text")
                 improved = texts(cell, "es-improved") or ["0"]
                 drawn[(row.get("data-type"), cell.get("data-domain"))] = (
-                    int(count[0]), int(improved[0].lstrip(chart["favourable"]["symbol"])))
+                    int(count[0]), int(improved[0].lstrip(chart.favourable.symbol)))
     for tr in table.iter("tr"):
         if tr.get("data-domain"):
             cells = tr.findall("td")
@@ -244,7 +245,7 @@ def test_gap_map_table_matches_chart(madeup):
 
 
 def test_prisma_table_matches_chart(madeup):
-    chart = madeup[1]["prisma"]
+    chart = madeup[1].prisma
     svg, table = xml(svg_of("prisma", chart)), xml(table_of("prisma", chart))
     drawn = {g.get("data-stage"): texts(g, "es-value")[0].removeprefix("n = ")
              for g in svg.iter(f"{NS}g") if g.get("data-stage")}
@@ -255,7 +256,7 @@ def test_prisma_table_matches_chart(madeup):
 
 
 def test_quality_tables_match_charts(madeup, rated):
-    chart = madeup[1]["quality_reported"]
+    chart = madeup[1].quality_reported
     svg, table = xml(svg_of("quality_reported", chart)), xml(table_of("quality_reported", chart))
     drawn = {g.get("data-rating"): texts(g, "es-value")[0] for g in svg.iter(f"{NS}g") if g.get("data-rating")}
     listed = {}
@@ -264,7 +265,7 @@ def test_quality_tables_match_charts(madeup, rated):
         listed[key] = strong.text.replace("/", " of ") if strong is not None else words(tr.find("td")).lower()
     assert drawn == listed == {"strong": "0 of 4", "moderate": "1 of 4", "weak": "3 of 4"}
 
-    grid = rated[1]["quality_grid"]
+    grid = rated[1].quality_grid
     svg, table = xml(svg_of("quality_grid", grid)), xml(table_of("quality_grid", grid))
     drawn, listed = {}, {}
     for row in svg.iter(f"{NS}g"):
@@ -281,7 +282,7 @@ def test_quality_tables_match_charts(madeup, rated):
 
 
 def test_completeness_table_matches_chart(madeup):
-    chart = madeup[1]["completeness"]
+    chart = madeup[1].completeness
     svg, table = xml(svg_of("completeness", chart)), xml(table_of("completeness", chart))
     drawn = {g.get("data-type"): texts(g, "es-value")[0] for g in svg.iter(f"{NS}g") if g.get("data-type")}
     listed = {}
@@ -317,11 +318,11 @@ def test_hostile_labels_stay_text_in_every_svg(madeup):
         if name != "prisma":
             assert EXPECTED in shown, name
         assert "<script" not in svg and "\x07" not in svg
-    ed = xml(svg_of("effect_direction", charts["effect_direction"]))
+    ed = xml(svg_of("effect_direction", charts.effect_direction))
     assert "<&" in [t.text for t in ed.iter(f"{NS}text") if "es-mark" in classes(t)]
     assert "</text><script>x</script>&amp; (2020)" in [t.text for t in ed.iter(f"{NS}text")]
     for macro in ("effect_direction", "gap_map", "quality_grid"):
-        html = figures(macro, charts[macro])
+        html = figures(macro, getattr(charts, macro))
         root = xml(f"<root>{html}</root>")
         assert not [e for e in root.iter() if e.tag.split("}")[-1] in ("script", "b")], macro
 
@@ -375,22 +376,23 @@ def test_real_data_figures():
     site = prepare(ROOT)
     charts = build_charts(site.review, site.studies, site.summary)
     n, included = len(site.studies), site.review["reported"]["included_studies"]
-    assert charts["effect_direction"]["rows"] == n
+    assert sorted(r.id for g in charts.effect_direction.groups for r in g.rows) == sorted(s["id"] for s in site.studies)
     types_with_files = {s["intervention"]["type"] for s in site.studies}
-    assert set(charts["effect_direction_by_type"]) <= types_with_files
+    assert set(charts.effect_direction_by_type) <= types_with_files
     if n < included:
-        assert f"only the {n} transcribed study files, not all {included} studies" in charts["gap_map"]["caption"]
-        assert f"{n} of the {included} studies the review included" in charts["effect_direction"]["caption"]
+        assert f"only the {n} transcribed study files, not all {included} studies" in charts.gap_map.caption
+        assert f"{n} of the {included} studies the review included" in charts.effect_direction.caption
     rated = [s for s in site.studies if (s["quality"] or {}).get("global")]
-    assert len(charts["quality_grid"]["rows"]) == len(rated)
-    assert len(charts["quality_grid"]["unrated"]) == n - len(rated)
+    assert len(charts.quality_grid.rows) == len(rated)
+    assert len(charts.quality_grid.unrated) == n - len(rated)
     by_type = site.review["reported"]["by_intervention_type"]
-    assert [r["value"] for r in charts["completeness"]["rows"]] == [
+    assert [r.value for r in charts.completeness.rows] == [
         f"{sum(s['intervention']['type'] == t['key'] for s in site.studies)} of {by_type[t['key']]['studies']}"
         for t in site.review["codebook"]["intervention_types"]]
     prisma = site.review["prisma"]
-    assert sum(not isinstance(s["value"], int) for s in charts["prisma"]["stages"]) == sum(v is None for v in prisma.values())
-    assert charts["prisma"]["counts"]["records_identified"] == prisma["records_identified"]
+    boxes = {b.key: b.value for b in charts.prisma.boxes}
+    assert sum(not isinstance(v, int) for v in boxes.values()) == sum(v is None for v in prisma.values())
+    assert boxes["records_identified"] == prisma["records_identified"]
 
 
 def test_study_label_matches_the_study_name_macro():

@@ -91,7 +91,7 @@ def test_every_figure_the_pages_show_has_its_downloads_and_page(built_site, real
     for figure, chart in figures:
         for name in (f"{figure.slug}.svg", f"{figure.slug}.png", f"{figure.slug}.csv", f"{figure.slug}/index.html"):
             assert (built_site / "figures" / name).is_file(), name
-        assert f'id="{chart["id"]}"' in home_html(built_site, figure)  # the page the kit links back to shows it
+        assert f'id="{chart.id}"' in home_html(built_site, figure)  # the page the kit links back to shows it
     drawn = {p.name for p in (built_site / "figures").glob("*.svg")}
     assert drawn == {f"{f.slug}.svg" for f, _ in figures}
 
@@ -104,7 +104,7 @@ def test_svg_downloads_parse_and_carry_title_source_and_licence(built_site, real
         assert root.tag == f"{SVG_NS}svg"
         text = " ".join(" ".join(t.itertext()) for t in root.iter(f"{SVG_NS}text"))
         text = " ".join(text.split())
-        assert chart["title"] in text
+        assert chart.title in text
         assert "Source: " in text and site.review["citation"]["doi"] in text
         assert site.review["site"]["title"] in text
         assert f"Licence: {lic['short']} ({lic['url']})" in text
@@ -173,7 +173,7 @@ def test_past_the_per_study_threshold_only_the_figures_that_exist_are_exported(r
 
 def check_csv_against_table(figure, chart, html: str, rows: list[list[str]]) -> None:
     header, body = rows[0], rows[1:]
-    shown = table(html, f"{chart['id']}-table" if figure.key != "completeness" else "completeness-table")
+    shown = table(html, f"{chart.id}-table" if figure.key != "completeness" else "completeness-table")
     if figure.key == "effect_direction":
         data = [cells for attrs, cells in shown if "data-study" in attrs]
         assert len(data) == len(body)
@@ -182,7 +182,7 @@ def check_csv_against_table(figure, chart, html: str, rows: list[list[str]]) -> 
             assert row[2] == cells[0]
     elif figure.key == "gap_map":
         by_pair = {(r[0], r[1]): r for r in body}
-        assert len(by_pair) == len(chart["rows"]) * len(chart["columns"])
+        assert len(by_pair) == len(chart.rows) * len(chart.columns)
         for attrs, cells in shown:
             if "data-domain" in attrs:
                 row = by_pair[(cells[0], cells[1])]
@@ -228,7 +228,7 @@ def test_csv_holds_the_numbers_of_each_figures_table_on_the_made_up_review():
         html = env.from_string('{% import "charts/_figures.md.j2" as fig %}{{ fig.' + macro + '(chart) }}').render(chart=chart)
         rows = list(csv.reader(io.StringIO(reuse.data_csv(figure, chart))))
         check_csv_against_table(figure, chart, html, rows)
-    prisma = list(csv.reader(io.StringIO(reuse.data_csv(reuse.FIGURES[2], charts["prisma"]))))
+    prisma = list(csv.reader(io.StringIO(reuse.data_csv(reuse.FIGURES[2], charts.prisma))))
     assert prisma[0] == ["stage", "records"] and all(r[1] for r in prisma[1:])
 
 
@@ -239,13 +239,13 @@ def test_each_figure_has_a_minimal_page_to_embed(built_site, real):
     lic = site.review["site"]["license"]["content"]
     for figure, chart in exported(real):
         html = (built_site / "figures" / figure.slug / "index.html").read_text(encoding="utf-8")
-        assert f'id="{chart["id"]}"' in html and "<svg" in html
+        assert f'id="{chart.id}"' in html and "<svg" in html
         assert "md-sidebar" not in html and "md-tabs" not in html and "md-nav" not in html
         assert 'http-equiv="Content-Security-Policy"' in html
         assert "Source: " in html and site.review["citation"]["doi"] in html
         assert f'href="{lic["url"]}"' in html
         home = figure.home.removesuffix(".md").removesuffix("index").rstrip("/")
-        assert f'href="../../{home}/#{chart["id"]}" target="_top"' in html
+        assert f'href="../../{home}/#{chart.id}" target="_top"' in html
         assert 'href="../../accessibility/"' in html
 
 
@@ -254,7 +254,7 @@ def test_each_figures_page_shows_downloads_citation_prompt_and_embed_code(publis
 
     for figure, chart in exported(real):
         html = home_html(published_site, figure)
-        block = html[html.index(f'id="{chart["id"]}-reuse"'):]
+        block = html[html.index(f'id="{chart.id}-reuse"'):]
         block = block[:block.index("</details>")]
         for ext in ("svg", "png", "csv"):
             assert f'href="../figures/{figure.slug}.{ext}" download' in block
@@ -273,7 +273,7 @@ def test_gap_map_cells_link_to_pages_listing_exactly_their_studies(built_site, r
     figure = html[html.index('id="gap-map"'):]
     figure = figure[:figure.index("</figure>")]
     links = re.findall(r'<a href="\.\./(studies/type/([a-z0-9-]+)/outcome/([a-z0-9-]+)/)" aria-label="([^"]+)"', figure)
-    filled = [(r["key"], c["key"]) for r in charts["gap_map"]["rows"] for c in r["cells"] if c["studies"]]
+    filled = [(r.key, c.key) for r in charts.gap_map.rows for c in r.cells if c.studies]
     assert sorted((t, o) for _, t, o, _ in links) == sorted(filled) and filled
     for path, type_key, outcome, label in links:
         expected = {s["id"] for s in site.studies if s["intervention"]["type"] == type_key

@@ -128,7 +128,7 @@ def test_missing_reasons_come_from_the_data(madeup, madeup_pages):
     assert "The review's count for loneliness is not reported." in findings  # null, no reason given
     from evidence_site.charts import prisma
 
-    stages = {s["key"]: str(s["value"]) for s in prisma(madeup.review)["stages"]}
+    stages = {b.key: str(b.value) for b in prisma(madeup.review).boxes}
     assert stages["records_screened"] == "not reported" and stages["records_identified"] == "100"
     assert "Records screened by title and abstract: not reported" in madeup_pages["methods.md"]
 
@@ -293,20 +293,20 @@ def test_madeup_legends_list_only_what_is_drawn(madeup):
     from evidence_site.charts import build_charts
 
     charts = build_charts(madeup.review, madeup.studies, madeup.summary)
-    legend = [item["label"] for item in charts["effect_direction"]["legend"]]
-    shown = {mk["key"] for g in charts["effect_direction"]["groups"] for r in g["rows"] for c in r["cells"]
-             for mk in c["marks"]}
+    legend = [item.label for item in charts.effect_direction.legend]
+    shown = {mk.effect.key for g in charts.effect_direction.groups for r in g.rows for c in r.cells
+             for mk in c.marks}
     assert ("the review's classification could not be read" in legend) == ("unknown" in shown)
     rated = {s["quality"]["global"] for s in madeup.studies}
-    for item in charts["effect_direction"]["legend"]:
-        if item["kind"] == "quality":
-            assert item["rating"]["key"] in rated
+    for item in charts.effect_direction.legend:
+        if item.kind == "quality":
+            assert item.rating.key in rated
     # a type holding every study file has no plot of its own (it would repeat the overall one)
     one_type = copy.deepcopy(madeup.studies)
     for s in one_type:
         s["intervention"]["type"] = "abstinence"
     assert all(0 < t.transcribed < len(madeup.studies) for t in madeup.summary.by_type
-               if t.key in charts["effect_direction_by_type"])
+               if t.key in charts.effect_direction_by_type)
 
 
 # --- 13.9: search shows a summary, not tables -------------------------------------------------------
