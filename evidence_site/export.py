@@ -109,8 +109,9 @@ def datapackage(review: dict, studies: list[dict]) -> dict:
     }
 
 
-def downloads(review: dict, studies: list[dict]) -> dict[str, str]:
-    """Every download as {path under the site root: text}."""
+def downloads(review: dict, studies: list[dict], kept: dict | None = None) -> dict[str, str]:
+    """Every download as {path under the site root: text}; kept: while serving, the BibTeX
+    entries of the last build (citation.bibtex)."""
     cited = review_citations(review, studies)
     study_items = [study_csl(s) for s in studies]
     return {
@@ -122,7 +123,7 @@ def downloads(review: dict, studies: list[dict]) -> dict[str, str]:
         "data/review.bib": cited["bibtex"],
         "data/review.ris": cited["ris"],
         "data/review.csl.json": _json([cited["csl"]]),
-        "data/studies.bib": bibtex(study_items, study_nouns(review, studies)),
+        "data/studies.bib": bibtex(study_items, study_nouns(review, studies), kept),
         "data/studies.ris": ris(study_items),
         "data/studies.csl.json": _json(study_items),
     }

@@ -7,7 +7,7 @@ the plugin keeps, for each generated page kept out of the navigation (study page
 figure pages), what the previous build made of it:
 
 - the generator's own render of each study page, list page and table row, keyed by the values it
-  is rendered from (render.render_pages);
+  is rendered from (render.render_pages), and each study's BibTeX entry (citation.bibtex);
 - the Markdown conversion (HTML, table of contents, anchors), keyed by the page's Markdown: a
   page with the same Markdown is not converted again (`KeptPage.render`);
 - the finished HTML the theme wrote, keyed by the page's Markdown, its metadata, its address and a signature of everything every page shares (the configuration
@@ -51,6 +51,7 @@ class Kept:
     converted: dict[str, Converted] = field(default_factory=dict)  # by source path
     output: dict[str, tuple[str, str]] = field(default_factory=dict)  # source path -> (key, HTML)
     renders: dict[str, str] = field(default_factory=dict)  # the generator's renders by key (render.render_pages)
+    bibtex: dict[str, str] = field(default_factory=dict)  # BibTeX entries by key (citation.bibtex)
     signature: str = ""
     files: tuple = ()  # the documentation pages of the last build: links are resolved against them
     hits: dict[str, int] = field(default_factory=lambda: {"converted": 0, "printed": 0})
@@ -95,16 +96,18 @@ class Kept:
         digest.update(json.dumps(page.meta, sort_keys=True, default=str).encode())
         return digest.hexdigest()
 
-    def reuse_output(self, page, markdown: str) -> None:
+    def reuse_output(self, page, markdown: str) -> bool:
         """Once the page's metadata is set (markdown: its Markdown as generated, finished blocks and
-        all): print it from the kept HTML when nothing it shows has changed."""
+        all): whether it is printed from the kept HTML, as it is when nothing it shows has changed."""
         key = self.page_key(page, markdown)
         page.kept_key = key
         kept = self.output.get(page.file.src_uri)
-        if kept and kept[0] == key:
-            page.kept_html = kept[1]
-            page.meta["template"] = TEMPLATE
-            self.hits["printed"] += 1
+        if not (kept and kept[0] == key and page.file.src_uri in self.converted):
+            return False
+        page.kept_html = kept[1]
+        page.meta["template"] = TEMPLATE
+        self.hits["printed"] += 1
+        return True
 
     def keep_output(self, page, output: str) -> None:
         key = getattr(page, "kept_key", None)
@@ -115,13 +118,17 @@ class Kept:
 class KeptPage(Page):
     """A generated page out of the navigation, whose conversion is kept while serving."""
 
+    kept_html: str | None = None  # the page's themed HTML, when it is printed from the last build's
+
     def __init__(self, file, config, kept: Kept) -> None:
         self.kept = kept
         super().__init__(None, file, config)
 
     def render(self, config, files) -> None:
         was = self.kept.converted.get(self.file.src_uri)
-        if was is not None and was.markdown == self.markdown:
+        # A page printed from its kept HTML has the Markdown it had then (the plugin may not even have
+        # taken its finished blocks out).
+        if was is not None and (self.kept_html is not None or was.markdown == self.markdown):
             self.content, self.toc, self._title_from_render, self.present_anchor_ids = (
                 was.content, was.toc, was.title, was.anchors)
             # Links into other pages point at this build's files, so MkDocs checks their anchors afresh.

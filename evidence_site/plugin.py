@@ -166,7 +166,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                                 kept=self.kept.renders if self.serving else None, signature=self.kept.signature)
         generated = dict(rendered)
         generated["feed.xml"] = atom(site.review, site.studies, config.site_url or "/")
-        generated.update(downloads(site.review, site.studies))
+        generated.update(downloads(site.review, site.studies, self.kept.bibtex if self.serving else None))
         site_css = Path(config.docs_dir) / "assets" / "site.css"
         generated.update(reuse.figure_files(
             self.env, site.review, charts, review_citations(site.review)["vancouver"], config.site_url or "",
@@ -223,8 +223,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             blocks.append(match.group(1))
             return f"\n\nESHTMLBLOCK{len(blocks) - 1}\n\n"
 
-        if isinstance(page, KeptPage):
-            self.kept.reuse_output(page, markdown)
+        if isinstance(page, KeptPage) and self.kept.reuse_output(page, markdown) and _unsearched(page):
+            return markdown  # printed from its kept HTML and not indexed: its content is never read
         return _HTML_BLOCK.sub(stash, markdown)
 
     def on_page_context(self, context, page, config, nav):
@@ -238,6 +238,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         return context
 
     def on_page_content(self, html, page, config, files):
+        if isinstance(page, KeptPage) and page.kept_html is not None and _unsearched(page):
+            return ""  # nothing reads the content of a page printed from its kept HTML and not indexed
         for number, block in enumerate(self.blocks.pop(page.file.src_uri, [])):
             html = html.replace(f"<p>ESHTMLBLOCK{number}</p>", block, 1)
         return html
@@ -286,6 +288,10 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                         + pages.unlisted(published, self.registry, self.config.published_urls))
         if self.dropped and not self.handed:  # build_site.py reports them itself, as its own problem lines
             raise PluginError(f"published addresses no longer resolve:\n{InputError(self.dropped)}")
+
+
+def _unsearched(page) -> bool:
+    return bool((page.meta.get("search") or {}).get("exclude"))
 
 
 def _add(files, config, path: str, content, in_nav: bool = True) -> None:

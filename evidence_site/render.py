@@ -208,7 +208,6 @@ def render_pages(review: dict, studies: list[dict], summary: Summary, example_te
     registry = PAGES if registry is None else registry
     env = env or environment()
     labels = codebook_labels(review)
-    views = {s["id"]: present_study(s) for s in studies}  # nulls carry their reason (aggregate.Missing)
     context = {"review": present_review(review), "studies": studies, "summary": summary, "labels": labels,
                "citations": review_citations(review, studies)}
     paged = len(studies) > page_size
@@ -230,6 +229,7 @@ def render_pages(review: dict, studies: list[dict], summary: Summary, example_te
             pages[page.path] = env.get_template(page.template).render(context)
     # Study pages, list pages and rows see only these shared values, with their own: a digest of
     # them, the study's data and the templates names the result (kept across serve's rebuilds).
+    # A study is shown through present_study (its nulls carry their reason, aggregate.Missing).
     shared = {"review": context["review"], "summary": summary, "labels": labels, "report": context["report"]}
     kept, used = ({} if kept is None else kept), set()
     common = hashlib.sha256((signature + _data(review) + repr(summary) + site_url).encode()).hexdigest()
@@ -247,7 +247,7 @@ def render_pages(review: dict, studies: list[dict], summary: Summary, example_te
     def rows(chunk: list[dict], base: str) -> list[Markup]:
         # Each study's row is rendered once, with a placeholder for the path back to /studies/;
         # study data cannot contain 'href="' (quotes are escaped), so only the link is rewritten.
-        return [Markup(once("row", (data[s["id"]],), lambda s=s: str(row_macro(views[s["id"]], labels, _BASE)))
+        return [Markup(once("row", (data[s["id"]],), lambda s=s: str(row_macro(present_study(s), labels, _BASE)))
                        .replace(f'href="{_BASE}', f'href="{base}')) for s in chunk]
 
     for path, listing in listings:
@@ -269,7 +269,7 @@ def render_pages(review: dict, studies: list[dict], summary: Summary, example_te
         if not _SAFE_ID.fullmatch(str(study["id"])):  # validation refuses such ids; an id never becomes a path
             raise ValueError(f"study id {study['id']!r} cannot name a page")
         pages[f"studies/{study['id']}.md"] = once(
-            "study", (data[study["id"]],), lambda study=study: study_template.render(shared, study=views[study["id"]]))
+            "study", (data[study["id"]],), lambda study=study: study_template.render(shared, study=present_study(study)))
     for key in kept.keys() - used:  # what no page of this build uses is not kept for the next
         del kept[key]
     return pages
