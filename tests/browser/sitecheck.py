@@ -169,7 +169,11 @@ class Recorder:
         if request not in self.in_flight:
             return
         self.in_flight.discard(request)
-        self.failed.append(f"{request.url} ({request.failure})")
+        # net::ERR_ABORTED: the browser itself dropped the request, as it drops the favicon when a
+        # click loads the next page before it arrives; no server or policy refused anything.
+        # Refusals have their own reasons (ERR_BLOCKED_BY_CLIENT, csp, ERR_CONNECTION_REFUSED, ...).
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.failed.append(f"{request.url} ({request.failure})")
 
     def settle(self, page, quiet_ms: int = 150, timeout_ms: int = 10000) -> None:
         """Wait until no request has been in flight for quiet_ms (networkidle waits 500 ms)."""

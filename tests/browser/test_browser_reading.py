@@ -66,14 +66,18 @@ def test_every_dialog_has_a_name(page, site_url):
 
 
 def test_finding_links_scroll_their_finding_into_view(page, site_url):
+    """Each finding link of the summary page, followed, shows its finding below the header. The
+    first is clicked; the others are loaded by their address, which is what a click on a plain
+    link does (the theme's instant loading is off), without loading the summary page again each time."""
     page.goto(site_url + "/")
     hrefs = page.eval_on_selector_all(".finding__link[href*='#']", "links => links.map(a => a.getAttribute('href'))")
     assert hrefs, "the summary page has no links to findings"
     assert any(h.startswith("findings/#") for h in hrefs)
-    for href in hrefs:
-        page.goto(site_url + "/")
-        page.recorder.settle(page)  # leaving mid-load would abort requests: not the site's fault
-        page.click(f".finding__link[href='{href}']")
+    for number, href in enumerate(hrefs):
+        if number == 0:
+            page.click(f".finding__link[href='{href}']")
+        else:
+            page.goto(site_url + "/" + href)
         fragment = href.split("#", 1)[1]
         page.wait_for_url(f"**#{fragment}")
         page.wait_for_function("id => { const e = document.getElementById(id); return e && e.matches(':target'); }",
@@ -87,7 +91,7 @@ def test_finding_links_scroll_their_finding_into_view(page, site_url):
         }""", fragment)
         assert box["top"] >= box["header"] - 1, f"{href}: the target is hidden under the header: {box}"
         assert box["top"] < box["height"], f"{href}: the target is below the window: {box}"
-        page.recorder.settle(page)
+    page.recorder.settle(page)
     expect_none(page.recorder.problems(), "network or console problems")
 
 
