@@ -135,7 +135,7 @@ def _measured(study: dict, domain: str) -> list:
     return [o for o in (study.get("outcomes") or []) if o["domain"] == domain]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Category:
     """A codebook category as the pages show it (review.yml codebook; the schema's categories)."""
 
@@ -146,7 +146,8 @@ class Category:
 
     @classmethod
     def of(cls, item: dict, effect: bool = False) -> Category:
-        return cls(item["key"], item["label"], item["definition"], effect_symbol(item) if effect else None)
+        return cls(key=item["key"], label=item["label"], definition=item["definition"],
+                   symbol=effect_symbol(item) if effect else None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -182,7 +183,7 @@ class QualityRow(Category):
     transcribed: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Summary:
     """Every figure the pages, cards, charts and `diff` show, computed once a build (summarise)."""
 
