@@ -51,7 +51,7 @@ def prepare(root: Path, review: str = "review.yml", studies: str = "studies", ca
     """Load and check every input file (paths relative to root); raise InputError listing every problem found.
 
     Study files whose content was checked before come from the cache (evidence_site/cache.py);
-    pass the same StudyCache again (the plugin does, across `serve` rebuilds) to keep them in memory."""
+    a StudyCache made with keep=True (the plugin's, while serving) also keeps them in memory."""
     review_doc = load_file(root / review, review)
     problems = list(review_doc.problems)
     if review_doc.data is not None:
@@ -100,8 +100,8 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
     # the process, so this also ends anything an earlier `serve` in the same process set.
     config.plugins.on_startup(command="build", dirty=False)
     plugin = evidence_plugin(config)
-    if plugin.study_cache is None or plugin.study_cache.root != root:  # kept while one process builds one project
-        plugin.study_cache = StudyCache(root)
+    if plugin.study_cache is None or (plugin.study_cache.root, plugin.study_cache.keep) != (root, False):
+        plugin.study_cache = StudyCache(root)  # on disk only: a build does not keep entries in memory
     site = prepare(root, plugin.config.review, plugin.config.studies, plugin.study_cache)
     plugin.prepared = site  # checked once: the plugin builds from it instead of loading the files again
     site_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -129,8 +129,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.written, self.search_index = {}, None
         self.handed = site is not None
         try:
-            if self.study_cache is None or self.study_cache.root != root:  # one instance can build several projects
-                self.study_cache = StudyCache(root)
+            # One instance can build several projects, and serve keeps checked files in memory.
+            if self.study_cache is None or (self.study_cache.root, self.study_cache.keep) != (root, self.serving):
+                self.study_cache = StudyCache(root, keep=self.serving)
             site = site or prepare(root, self.config.review, self.config.studies, self.study_cache)
         except InputError as error:
             if not self.serving:
@@ -238,6 +239,10 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         return context
 
     def on_page_content(self, html, page, config, files):
+        if page.file.generated_by == "evidence-site":
+            # Converted: its source is read by nothing after this, so it goes now, instead of
+            # every page's staying in memory until all pages are written.
+            page.file.content_bytes = b""
         if isinstance(page, KeptPage) and page.kept_html is not None and _unsearched(page):
             return ""  # nothing reads the content of a page printed from its kept HTML and not indexed
         for number, block in enumerate(self.blocks.pop(page.file.src_uri, [])):
@@ -265,6 +270,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         if self.export is not None and page.file.src_uri in self.export["meta"]:
             policy = _CSP.search(output)
             self.export["meta"][page.file.src_uri]["csp"] = policy.group(1) if policy else None
+        if page.file.generated_by == "evidence-site":
+            page.content = None  # written once on_post_page returns, and read by nothing after
         return output
 
     def on_post_template(self, output, template_name, config):
@@ -301,4 +308,7 @@ def _add(files, config, path: str, content, in_nav: bool = True) -> None:
     # Pages kept out of the navigation on purpose (study pages, paged lists) are marked so, which
     # keeps MkDocs from listing each of them as "not included in the nav".
     inclusion = InclusionLevel.UNDEFINED if in_nav or not path.endswith(".md") else InclusionLevel.NOT_IN_NAV
+    # Kept as UTF-8 until MkDocs reads it: a page's text with one character past Latin-1 (a ▲, a ·)
+    # would take two to four bytes per character as a Python string.
+    content = content.encode("utf-8") if isinstance(content, str) else content
     files.append(File.generated(config, path, content=content, inclusion=inclusion))
