@@ -1,17 +1,18 @@
 """Pages kept across `serve`'s rebuilds: a page whose input is unchanged is not built again.
 
-MkDocs 1.6 rebuilds every page on every save (its --dirty mode skips generated pages' siblings
-but leaves the theme's search index with only the rebuilt pages). At thousands of studies nearly
-all of that work is converting and theming study pages whose file did not change. While serving,
-the plugin keeps, for each generated page kept out of the navigation (study pages, paged lists,
-figure pages), what the previous build made of it:
+MkDocs 1.6 rebuilds every page on every save. Its --dirty mode is no help: every generated page
+counts as changed, and the warning it logs on each build fails a strict one. At thousands of
+studies nearly all of that work is converting and theming study pages whose file did not change.
+While serving, the plugin keeps what the previous build made of each generated page kept out of
+the navigation (study pages, paged lists, figure pages):
 
 - the generator's own render of each study page, list page and table row, keyed by the values it
   is rendered from (render.render_pages), and each study's BibTeX entry (citation.bibtex);
 - the Markdown conversion (HTML, table of contents, anchors), keyed by the page's Markdown: a
   page with the same Markdown is not converted again (`KeptPage.render`);
-- the finished HTML the theme wrote, keyed by the page's Markdown, its metadata, its address and a signature of everything every page shares (the configuration
-  file, config.extra, the navigation, the theme and template files): a page with the same key is
+- the finished HTML the theme wrote, keyed by the page's Markdown, its metadata, its address and
+  a signature of everything every page shares (the configuration file, the site's address,
+  config.extra, the navigation, the theme and template files): a page with the same key is
   printed from the kept HTML through a one-line template instead of the theme's.
 
 Pages in the navigation are always built (each shows which page is active). Nothing is kept on
@@ -59,7 +60,7 @@ class Kept:
     def begin(self, config, templates: list[Path]) -> None:
         """A new build, once config.extra is set: a digest of what every page shares."""
         digest = hashlib.sha256(Path(config.config_file_path).read_bytes())
-        digest.update(json.dumps(config.extra, sort_keys=True, default=str).encode())
+        digest.update(json.dumps([config.site_url, config.extra], sort_keys=True, default=str).encode())
         digest.update(json.dumps([str(item) for item in config.nav or []]).encode())
         custom = [config.theme.custom_dir] if config.theme.custom_dir else []
         for folder in [*custom, *templates]:  # the theme's own files do not change while serving
