@@ -4,6 +4,7 @@ the citations of the review and of every transcribed study (BibTeX, RIS, CSL-JSO
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 
@@ -68,6 +69,38 @@ def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
+_ITEMS = "\0items\0"  # where the items go in _json_items (no data holds a NUL: the loader refuses it)
+
+
+def _json_items(data, items: list, kept: dict | None) -> str:
+    """_json of data, whose one list of items (data itself, or one of its values) is written as
+    [_ITEMS]: each item's text kept by its content while serving, so a save writes again only the
+    items that changed. The text is what _json(data with the items) writes."""
+    if kept is None or not items:
+        return _json(_with_items(data, items))
+    outer = _json(data)
+    placeholder = json.dumps(_ITEMS, ensure_ascii=False)
+    line = next(line for line in outer.splitlines() if line.strip() == placeholder)
+    indent = line[: len(line) - len(line.lstrip())]
+    used, chunks = set(), []
+    for item in items:
+        digest = hashlib.sha256(indent.encode() + json.dumps(item, sort_keys=True, ensure_ascii=False,
+                                                            default=str).encode()).hexdigest()
+        used.add(digest)
+        if digest not in kept:
+            kept[digest] = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
+        chunks.append(kept[digest])
+    for digest in kept.keys() - used:
+        del kept[digest]
+    return outer.replace(placeholder, f",\n{indent}".join(chunks), 1)
+
+
+def _with_items(data, items: list):
+    if data == [_ITEMS]:
+        return items
+    return {key: items if value == [_ITEMS] else value for key, value in data.items()}
+
+
 def _terms(review: dict) -> dict:
     """licenses and contributors of the data package, when review.yml states the site's terms."""
     terms = review["site"].get("license")
@@ -110,20 +143,25 @@ def datapackage(review: dict, studies: list[dict]) -> dict:
 
 
 def downloads(review: dict, studies: list[dict], kept: dict | None = None) -> dict[str, str]:
-    """Every download as {path under the site root: text}; kept: while serving, the BibTeX
-    entries of the last build (citation.bibtex)."""
+    """Every download as {path under the site root: text}; kept: while serving, each study's
+    entry in the files listing every study as the last build wrote it (by its content)."""
     cited = review_citations(review, studies)
     study_items = [study_csl(s) for s in studies]
+
+    def part(name: str) -> dict | None:
+        return None if kept is None else kept.setdefault(name, {})
+
     return {
         "data/studies.csv": studies_csv(studies),
-        "data/studies.json": _json({"review_doi": review["citation"]["doi"],
-                                    "included_studies": review["reported"]["included_studies"],
-                                    "transcribed_studies": len(studies), "studies": studies}),
+        "data/studies.json": _json_items({"review_doi": review["citation"]["doi"],
+                                          "included_studies": review["reported"]["included_studies"],
+                                          "transcribed_studies": len(studies), "studies": [_ITEMS]},
+                                         studies, part("json")),
         "data/datapackage.json": _json(datapackage(review, studies)),
         "data/review.bib": cited["bibtex"],
         "data/review.ris": cited["ris"],
         "data/review.csl.json": _json([cited["csl"]]),
-        "data/studies.bib": bibtex(study_items, study_nouns(review, studies), kept),
+        "data/studies.bib": bibtex(study_items, study_nouns(review, studies), part("bib")),
         "data/studies.ris": ris(study_items),
-        "data/studies.csl.json": _json(study_items),
+        "data/studies.csl.json": _json_items([_ITEMS], study_items, part("csl")),
     }

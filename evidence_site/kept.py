@@ -7,7 +7,8 @@ While serving, the plugin keeps what the previous build made of each generated p
 the navigation (study pages, paged lists, figure pages):
 
 - the generator's own render of each study page, list page and table row, keyed by the values it
-  is rendered from (render.render_pages), and each study's BibTeX entry (citation.bibtex);
+  is rendered from (render.render_pages), and each study's entry in the downloads that list
+  every study (export.downloads);
 - the Markdown conversion (HTML, table of contents, anchors), keyed by the page's Markdown: a
   page with the same Markdown is not converted again (`KeptPage.render`);
 - the finished HTML the theme wrote, keyed by the page's Markdown, its metadata, its address and
@@ -43,6 +44,7 @@ class Converted:
     title: str | None
     anchors: set | None
     links: dict[str, dict[str, str]] | None  # links to anchors in other pages, by the page's source path
+    signature: str  # the settings it was converted under (mkdocs.yml's Markdown extensions among them)
 
 
 @dataclass
@@ -52,7 +54,7 @@ class Kept:
     converted: dict[str, Converted] = field(default_factory=dict)  # by source path
     output: dict[str, tuple[str, str]] = field(default_factory=dict)  # source path -> (key, HTML)
     renders: dict[str, str] = field(default_factory=dict)  # the generator's renders by key (render.render_pages)
-    bibtex: dict[str, str] = field(default_factory=dict)  # BibTeX entries by key (citation.bibtex)
+    downloads: dict[str, dict] = field(default_factory=dict)  # each study's part of the downloads (export.downloads)
     signature: str = ""
     files: tuple = ()  # the documentation pages of the last build: links are resolved against them
     hits: dict[str, int] = field(default_factory=lambda: {"converted": 0, "printed": 0})
@@ -129,7 +131,8 @@ class KeptPage(Page):
         was = self.kept.converted.get(self.file.src_uri)
         # A page printed from its kept HTML has the Markdown it had then (the plugin may not even have
         # taken its finished blocks out).
-        if was is not None and (self.kept_html is not None or was.markdown == self.markdown):
+        if was is not None and was.signature == self.kept.signature and (
+                self.kept_html is not None or was.markdown == self.markdown):
             self.content, self.toc, self._title_from_render, self.present_anchor_ids = (
                 was.content, was.toc, was.title, was.anchors)
             # Links into other pages point at this build's files, so MkDocs checks their anchors afresh.
@@ -143,4 +146,5 @@ class KeptPage(Page):
         links = None if self.links_to_anchors is None else {
             file.src_uri: links for file, links in self.links_to_anchors.items()}
         self.kept.converted[self.file.src_uri] = Converted(
-            self.markdown, self.content, self.toc, self._title_from_render, self.present_anchor_ids, links)
+            self.markdown, self.content, self.toc, self._title_from_render, self.present_anchor_ids, links,
+            self.kept.signature)

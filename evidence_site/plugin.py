@@ -164,10 +164,11 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         rendered = render_pages(site.review, site.studies, site.summary, example_text, config.site_url or "",
                                 env=self.env, page_size=self.config.page_size, registry=self.registry,
                                 charts=charts, accessibility=record,
-                                kept=self.kept.renders if self.serving else None, signature=self.kept.signature)
+                                kept=self.kept.renders if self.serving else None,
+                                signature=self.kept.signature if self.serving else "")
         generated = dict(rendered)
         generated["feed.xml"] = atom(site.review, site.studies, config.site_url or "/")
-        generated.update(downloads(site.review, site.studies, self.kept.bibtex if self.serving else None))
+        generated.update(downloads(site.review, site.studies, self.kept.downloads if self.serving else None))
         site_css = Path(config.docs_dir) / "assets" / "site.css"
         generated.update(reuse.figure_files(
             self.env, site.review, charts, review_citations(site.review)["vancouver"], config.site_url or "",

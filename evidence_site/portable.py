@@ -35,6 +35,7 @@ def export(root: Path, out: Path) -> Path:
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty; export into a new or empty folder")
     config = load_config(str(root / "mkdocs.yml"), strict=True)
+    config.plugins.on_startup(command="build", dirty=False)  # as build.build: ends an earlier serve's mode
     plugin = evidence_plugin(config)
     plugin.prepared = prepare(root, plugin.config.review, plugin.config.studies)
     plugin.export = {}

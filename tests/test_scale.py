@@ -250,3 +250,27 @@ def test_written_search_entries_and_unparsed_html_give_the_same_site(tmp_path, m
     index = json.loads((fast / "search" / "search_index.json").read_text(encoding="utf-8"))
     for path in sorted((root / "studies").glob("*.yml")):
         assert any(entry["location"] == f"studies/{path.stem}/" for entry in index["docs"]), path.stem
+
+
+def test_downloads_kept_across_serve_rebuilds_are_written_as_a_build_writes_them(tmp_path):
+    """serve keeps each study's part of studies.json, studies.csl.json and studies.bib
+    (export.downloads' kept): with kept parts, before and after an edit, the files are the same
+    as written from scratch, and an edited study's part is written again."""
+    import sys
+
+    from evidence_site.export import downloads
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synthetic import make_project
+
+    root = make_project(tmp_path / "review", 40)
+    site = prepare(root)
+    kept = {}
+    assert downloads(site.review, site.studies, kept) == downloads(site.review, site.studies)
+    edited = [dict(s) for s in site.studies]
+    edited[7] = {**edited[7], "design": "Edited: a design described in other words, with “quotes” ▲"}
+    again = downloads(site.review, edited, kept)
+    assert again == downloads(site.review, edited)
+    assert "Edited: a design" in again["data/studies.json"]
+    assert all(len(part) == len(edited) for part in kept.values())  # nothing left over from before
+    assert downloads(site.review, [], {}) == downloads(site.review, [])
