@@ -55,7 +55,7 @@ def timed(owner, name, stage):
         finally:
             spent = time.perf_counter() - start
             inner = running.pop()
-            stages[stage] += spent - inner
+            stages[stage(*args) if callable(stage) else stage] += spent - inner
             if running:
                 running[-1] += spent
     setattr(owner, name, wrapper)
@@ -63,7 +63,8 @@ def timed(owner, name, stage):
 timed(pipeline, "prepare", "load+validate")
 timed(evidence, "render_pages", "render")
 timed(mkdocs.structure.pages.Page, "render", "markdown")
-timed(jinja2.Template, "render", "theme")  # the generator's own templates run inside render, so count there
+# The generator's own templates (*.j2) are its rendering; the rest are the theme's.
+timed(jinja2.Template, "render", lambda template, *_: "render" if str(template.name).endswith(".j2") else "theme")
 timed(material_search.SearchIndex, "add_entry_from_context", "search")
 timed(material_search.SearchIndex, "generate_search_index", "search")
 timed(evidence, "study_entries", "search")
