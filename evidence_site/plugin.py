@@ -22,7 +22,7 @@ from mkdocs.utils import get_relative_url
 from . import PACKAGE_DIR, accessibility, metadata, pages, reuse, urls
 from .aggregate import codebook_labels
 from .build import Site, prepare
-from .cache import StudyCache, figure_folder, template_cache
+from .cache import StudyCache, figure_folder, study_cache_for, template_cache
 from .charts import build_charts
 from .cards import card
 from .citation import review_citations
@@ -129,9 +129,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.written, self.search_index = {}, None
         self.handed = site is not None
         try:
-            # One instance can build several projects, and serve keeps checked files in memory.
-            if self.study_cache is None or (self.study_cache.root, self.study_cache.keep) != (root, self.serving):
-                self.study_cache = StudyCache(root, keep=self.serving)
+            self.study_cache = study_cache_for(self.study_cache, root, keep=self.serving)
             site = site or prepare(root, self.config.review, self.config.studies, self.study_cache)
         except InputError as error:
             if not self.serving:
@@ -218,6 +216,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 self.export["meta"][page.file.src_uri] = {"title": page.title, **page.meta}
             if page.file.src_uri in self.written:
                 page.meta["search"] = {"exclude": True}  # on_page_context writes its entries instead
+        if isinstance(page, KeptPage) and self.kept.reuse_output(page, markdown) and _unsearched(page):
+            return markdown  # printed from its kept HTML and not indexed: its content is never read
         # Large finished HTML blocks skip the Markdown parser (slow on raw HTML) and return afterwards.
         blocks = self.blocks[page.file.src_uri] = []
 
@@ -225,8 +225,6 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             blocks.append(match.group(1))
             return f"\n\nESHTMLBLOCK{len(blocks) - 1}\n\n"
 
-        if isinstance(page, KeptPage) and self.kept.reuse_output(page, markdown) and _unsearched(page):
-            return markdown  # printed from its kept HTML and not indexed: its content is never read
         return _HTML_BLOCK.sub(stash, markdown)
 
     def on_page_context(self, context, page, config, nav):

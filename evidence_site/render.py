@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import PACKAGE_DIR
+from .cache import Reused
 from .charts import Charts, build_charts, effect_direction, svg_number
 from .aggregate import Missing, Summary, changes, codebook_labels, present_review, present_study, study_name
 from .citation import review_citations
@@ -231,16 +232,12 @@ def render_pages(review: dict, studies: list[dict], summary: Summary, example_te
     # them, the study's data and the templates names the result (kept across serve's rebuilds).
     # A study is shown through present_study (its nulls carry their reason, aggregate.Missing).
     shared = {"review": context["review"], "summary": summary, "labels": labels, "report": context["report"]}
-    kept, used = ({} if kept is None else kept), set()
+    reused = Reused(kept)
     common = hashlib.sha256((signature + _data(review) + repr(summary) + site_url).encode()).hexdigest()
     data = {s["id"]: _data(s) for s in studies}
 
     def once(name: str, key_parts: tuple, make) -> str:
-        key = hashlib.sha256("\0".join((common, name, *key_parts)).encode()).hexdigest()
-        used.add(key)
-        if key not in kept:
-            kept[key] = make()
-        return kept[key]
+        return reused.text(common, name, *key_parts, make=make)
 
     row_macro = env.get_template("_macros.md.j2").module.study_row
 
@@ -270,8 +267,7 @@ def render_pages(review: dict, studies: list[dict], summary: Summary, example_te
             raise ValueError(f"study id {study['id']!r} cannot name a page")
         pages[f"studies/{study['id']}.md"] = once(
             "study", (data[study["id"]],), lambda study=study: study_template.render(shared, study=present_study(study)))
-    for key in kept.keys() - used:  # what no page of this build uses is not kept for the next
-        del kept[key]
+    reused.prune()  # what no page of this build uses is not kept for the next
     return pages
 
 
