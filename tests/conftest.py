@@ -59,6 +59,13 @@ def copy_project(dest: Path, studies: bool = True) -> Path:
     return dest
 
 
+def next_free_id(project: Path, base: str) -> str:
+    """base with the first letter from b on whose study file project/studies/ does not hold yet
+    (what `new` suggests for a second study by the same author in the same year)."""
+    return next(f"{base}{letter}" for letter in "bcdefghijklmnopqrstuvwxyz"
+                if not (project / "studies" / f"{base}{letter}.yml").exists())
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")

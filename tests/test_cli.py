@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cli_runner import run_cli, run_process
+from conftest import next_free_id
 
 run = run_cli
 
@@ -94,7 +95,7 @@ def test_new_refuses_to_overwrite(project):
     result = run(project, "new", "brown", "2020")
     assert result.returncode == 2
     assert result.stderr == ("Error: studies/brown-2020.yml already exists; edit it, or add a letter for a second "
-                             "study (e.g. brown-2020b)\n")
+                             f"study (e.g. {next_free_id(project, 'brown-2020')})\n")
 
 
 @pytest.mark.parametrize("args", [[], ["frobnicate"], ["new", "smith"]])

@@ -8,6 +8,7 @@ import pytest
 from evidence_site.cli import main
 from evidence_site.importers import normalise_doi, read_references, slug
 from evidence_site.load import load_file
+from conftest import next_free_id
 
 IMPORTS = Path(__file__).resolve().parent / "fixtures" / "imports"
 DAY = "1767225600"  # SOURCE_DATE_EPOCH of 2026-01-01, the date `added` gets
@@ -138,14 +139,15 @@ def test_new_from_never_overwrites_and_says_what_it_skipped(project, capsys, mon
 
 def test_a_different_study_with_a_taken_id_gets_a_letter(project, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)
-    taken = sorted((project / "studies").glob("*.yml"))[0].stem  # any existing study
+    taken = next(p.stem for p in sorted((project / "studies").glob("*.yml"))  # any study with a plain year
+                 if p.stem[-4:].isdigit())
     family, year = taken.rsplit("-", 1)
     ris = tmp_path / "other.ris"
     ris.write_text(f"TY  - JOUR\nAU  - {family.title()}, Made-Up\nPY  - {year}\nTI  - A made-up different study\n"
                    "T2  - Journal of Made-Up Test Data\nER  - \n", encoding="utf-8")
-    before = (project / "studies" / f"{taken}.yml").read_bytes()
+    before, free = (project / "studies" / f"{taken}.yml").read_bytes(), next_free_id(project, taken)
     assert main(["--root", str(project), "new", "--from", str(ris)]) == 0
-    assert capsys.readouterr().out.startswith(f"Wrote studies/{taken}b.yml from {ris}:1")
+    assert capsys.readouterr().out.startswith(f"Wrote studies/{free}.yml from {ris}:1")
     assert (project / "studies" / f"{taken}.yml").read_bytes() == before
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from evidence_site.load import load_bytes
+from conftest import next_free_id
 
 ROOT = Path(__file__).resolve().parent.parent
 BROWN = (ROOT / "studies" / "brown-2020.yml").read_text(encoding="utf-8")
@@ -385,13 +386,14 @@ def test_new_accepts_a_letter_after_the_year(project, capsys):
 
 
 def test_new_suggests_the_next_free_letter(project, capsys):
+    free = next_free_id(project, "brown-2020")  # brown-2020b, unless a later study took it
     assert run(capsys, "--root", project, "new", "brown", "2020") == (2, "", (
         "Error: studies/brown-2020.yml already exists; edit it, or add a letter for a second study (e.g. "
-        "brown-2020b)\n"))
-    assert run(capsys, "--root", project, "new", "brown", "2020b")[0] == 0
-    assert run(capsys, "--root", project, "new", "brown", "2020b") == (2, "", (
-        "Error: studies/brown-2020b.yml already exists; edit it, or add a letter for a second study (e.g. "
-        "brown-2020c)\n"))
+        f"{free})\n"))
+    assert run(capsys, "--root", project, "new", "brown", free.removeprefix("brown-"))[0] == 0
+    assert run(capsys, "--root", project, "new", "brown", free.removeprefix("brown-")) == (2, "", (
+        f"Error: studies/{free}.yml already exists; edit it, or add a letter for a second study (e.g. "
+        f"{next_free_id(project, 'brown-2020')})\n"))
 
 
 @pytest.mark.parametrize("author, year", [("smith", "21"), ("smith", "2021bb"), ("2pac", "2021"), ("!!", "2021")])
