@@ -69,20 +69,26 @@ PHONE = {"width": 360, "height": 740}
 
 
 # Passes over the site, each page loaded once per setting for all of that setting's checks; the tests
-# read these. The light pass, and the pass without JavaScript, cover every page; the dark and phone
-# passes cover the sample (every template, every kind of element). Under pytest-xdist each pass's
-# tests share a worker (their xdist_group), so a pass runs once per run.
+# read these. The light pass, and the pass without JavaScript, cover every page; the dark palette
+# and the phone pass cover the sample (every template, every kind of element). Under pytest-xdist
+# each pass's tests share a worker (their xdist_group), so a pass runs once per run; the dark
+# palette's tests are in the light pass's group, since it is checked in the light pass's loads.
 @pytest.fixture(scope="session")
-def light(browser, site_url, pages):
-    """Desktop, light palette: axe, network, links and anchors, text contrast, keyboard scrolling."""
+def light(browser, site_url, pages, sample):
+    """Desktop, light palette: axe, network, links and anchors, text contrast, keyboard scrolling;
+    on the sample, then the dark palette in the same load (see dark)."""
     links = sitecheck.LinkChecker(site_url)
-    return sitecheck.visit_all(browser, site_url, pages, links=links, contrast=True, keyboard=True)
+    return sitecheck.visit_all(browser, site_url, pages, links=links, contrast=True, keyboard=True, dark=sample)
 
 
 @pytest.fixture(scope="session")
-def dark(browser, site_url, sample):
-    """Desktop, dark palette: axe, network, text contrast."""
-    return sitecheck.visit_all(browser, site_url, sample, color_scheme="dark", contrast=True)
+def dark(light) -> dict:
+    """Desktop, dark palette, on the sample: axe, network, text contrast. Each page is switched to
+    dark by its palette toggle, as a reader does, once the light checks are done (the colours of
+    every visible element are then those of a page opened dark: measured on every page of the
+    sample); the embeddable figure pages, which have no toggle, are opened with the reader's
+    setting dark (prefers-color-scheme), so both ways to the dark palette are checked."""
+    return {path: report.dark for path, report in light.items() if report.dark is not None}
 
 
 @pytest.fixture(scope="session")

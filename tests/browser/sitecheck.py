@@ -10,6 +10,7 @@ import os
 import shutil
 import urllib.error
 import urllib.request
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -86,6 +87,21 @@ def page_file(site_dir: Path, path: str) -> Path:
     return site_dir / (path.lstrip("/") + "index.html" if path.endswith("/") else path.lstrip("/"))
 
 
+def families(paths: list[str], singles: set[str]) -> dict[str, list[str]]:
+    """Pages not in singles by family: pages whose address differs only in its last part
+    (/studies/<id>/, /figures/<slug>/) share a template and differ by their data."""
+    found: dict[str, list[str]] = {}
+    for path in paths:
+        if path not in singles:
+            found.setdefault(path.rstrip("/").rsplit("/", 1)[0], []).append(path)
+    return found
+
+
+def one_page_per_template(paths: list[str], singles: set[str]) -> list[str]:
+    """Each page in singles, and the first member of each family: every template once."""
+    return sorted([p for p in paths if p in singles] + [members[0] for members in families(paths, singles).values()])
+
+
 def representative_pages(site_dir: Path, paths: list[str], singles: set[str]) -> list[str]:
     """Pages that together show every kind of element the site has, in every page template.
 
@@ -95,11 +111,7 @@ def representative_pages(site_dir: Path, paths: list[str], singles: set[str]) ->
     kind (element name, and element name with each class) any member shows is shown by one of them.
     """
     chosen = [p for p in paths if p in singles]
-    families: dict[str, list[str]] = {}
-    for path in paths:
-        if path not in singles:
-            families.setdefault(path.rstrip("/").rsplit("/", 1)[0], []).append(path)
-    for members in families.values():
+    for members in families(paths, singles).values():
         kinds = {path: element_kinds(page_file(site_dir, path).read_text(encoding="utf-8")) for path in members}
         left = set().union(*kinds.values())
         while left:
@@ -123,6 +135,7 @@ class Recorder:
     # Requests this recorder saw start: the previous page's late requests (a favicon, say), cut off
     # when the next page is loaded, end while this recorder listens but are not this page's failures.
     in_flight: set = field(default_factory=set)
+    _events: int = 0  # requests started or ended so far: settle's sign that a window was not quiet
 
     def is_local(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -157,15 +170,18 @@ class Recorder:
             route.abort("blockedbyclient")
 
     def _request(self, request) -> None:
+        self._events += 1
         self.in_flight.add(request)
         self.requests.append(request.url)
         if not self.is_local(request.url):
             self.external.append(request.url)
 
     def _finished(self, request) -> None:
+        self._events += 1
         self.in_flight.discard(request)
 
     def _failed(self, request) -> None:
+        self._events += 1
         if request not in self.in_flight:
             return
         self.in_flight.discard(request)
@@ -176,12 +192,19 @@ class Recorder:
             self.failed.append(f"{request.url} ({request.failure})")
 
     def settle(self, page, quiet_ms: int = 150, timeout_ms: int = 10000) -> None:
-        """Wait until no request has been in flight for quiet_ms (networkidle waits 500 ms)."""
-        quiet = waited = 0
-        while quiet < quiet_ms and waited < timeout_ms:
-            page.wait_for_timeout(25)
-            waited += 25
-            quiet = quiet + 25 if not self.in_flight else 0
+        """Wait until no request has been in flight for quiet_ms (networkidle waits 500 ms).
+
+        Events reach the recorder only while Playwright waits, so each wait is one quiet window: a
+        window that saw a request start or end, or that ends with one in flight, is not quiet and
+        another follows. One call per window, not a poll every few milliseconds: each call is a
+        round trip to the browser, and polling cost about 0.1 CPU-s a page."""
+        waited = 0
+        while waited < timeout_ms:
+            seen = self._events
+            page.wait_for_timeout(quiet_ms)
+            waited += quiet_ms
+            if not self.in_flight and self._events == seen:
+                return
 
     def _response(self, response) -> None:
         if response.status >= 400 and self.allowed_status.get(response.url) != response.status:
@@ -292,6 +315,8 @@ class PageReport:
     links: list[tuple[str, str]]
     contrast: dict | None = None  # CONTRAST_JS's result: {checked, found}, when asked for
     scrollers: dict | None = None  # SCROLLERS_JS's result: {scrollers, found}, when asked for
+    dark: PageReport | None = None  # the same page in the dark palette, when asked for (check_page)
+    switched_by: str = "load"  # how the page got its palette: "load", or "toggle" (the reader's click)
 
 
 ARTICLE_TEXT_JS = """() => {
@@ -382,16 +407,43 @@ SCROLLERS_JS = """() => {
   return {scrollers, found};
 }"""
 
+# Colour transitions (the theme's are 125-250 ms) still running: the palette is not painted yet.
+TRANSITIONS_DONE_JS = """() => document.getAnimations().every(a => a.playState !== 'running'
+                                                           || a.effect.getComputedTiming().endTime === Infinity)"""
+# The id of the palette option whose media query names the scheme (Material's toggle inputs), if any.
+PALETTE_OPTION_JS = """scheme => { const o = document.querySelector(
+    `input.md-option[data-md-color-media*="prefers-color-scheme: ${scheme}"]`); return o ? o.id : null; }"""
+SCHEME_JS = "document.body.getAttribute('data-md-color-scheme')"
+
+
+def switch_palette(page, scheme: str) -> bool:
+    """Switch the loaded page to scheme ('dark' or 'light') as a reader does, by clicking the theme's
+    palette toggle, and wait until its colour transitions are over. False where the page shows no
+    toggle (the embeddable figure pages follow the reader's setting only)."""
+    option = page.evaluate(PALETTE_OPTION_JS, scheme)
+    toggle = page.locator(f'label[for="{option}"]') if option else None
+    if toggle is None or not toggle.is_visible():
+        return False
+    before = page.evaluate(SCHEME_JS)
+    toggle.click()
+    page.wait_for_function(f"() => {SCHEME_JS} !== {before!r}")
+    page.wait_for_function(TRANSITIONS_DONE_JS)
+    return True
+
+
 def check_page(page, base: str, path: str, links: LinkChecker | None = None, *, contrast: bool = False,
-               keyboard: bool = False) -> PageReport:
+               keyboard: bool = False, dark: bool = False) -> PageReport:
     """Load path in page (whose context is not yet routed) and run every per-page check on it;
-    contrast and keyboard add those checks in the same load."""
+    contrast and keyboard add those checks in the same load. dark: then switch the page to the
+    dark palette with its toggle, as a reader does, run axe and the contrast check again (the
+    report's .dark), and switch back, so the next page opens light; a page without a toggle gets
+    no .dark (visit_all loads it again with the reader's setting dark)."""
     recorder = Recorder(base)
     recorder.attach(page.context, page)
     try:
         page.goto(base + path, wait_until="load")
         recorder.settle(page)
-        scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        scheme = page.evaluate(SCHEME_JS)
         violations = run_axe(page)
         found = page_links(page)
         broken = links.broken(path, found) if links else []
@@ -399,10 +451,20 @@ def check_page(page, base: str, path: str, links: LinkChecker | None = None, *, 
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         contrasts = page.evaluate(CONTRAST_JS) if contrast else None
         scrollers = page.evaluate(SCROLLERS_JS) if keyboard else None
+        in_dark = None
+        if dark and switch_palette(page, "dark"):
+            in_dark = (page.evaluate(SCHEME_JS), run_axe(page), page.evaluate(CONTRAST_JS) if contrast else None)
+            assert switch_palette(page, "light"), f"{path}: the palette toggle did not switch back to light"
     finally:
         recorder.detach(page.context, page)
-    return PageReport(path, scheme, violations, recorder.problems(), broken, recorder.requests, text, overflow, found,
-                      contrasts, scrollers)
+    report = PageReport(path, scheme, violations, recorder.problems(), broken, recorder.requests, text, overflow,
+                        found, contrasts, scrollers)
+    if in_dark:
+        dark_scheme, dark_violations, dark_contrasts = in_dark
+        # The same load: its requests and problems (any made after the switch included) are the dark view's too.
+        report.dark = PageReport(path, dark_scheme, dark_violations, report.network, [], report.requests, text,
+                                 overflow, [], dark_contrasts, switched_by="toggle")
+    return report
 
 
 def record_visits(browser, base: str, paths: list[str], *, fresh: bool = False) -> dict[str, Recorder]:
@@ -435,11 +497,14 @@ def record_visits(browser, base: str, paths: list[str], *, fresh: bool = False) 
 
 def visit_all(browser, base: str, paths: list[str], *, color_scheme: str = "light", viewport: dict | None = None,
               links: LinkChecker | None = None, cold: bool = False, contrast: bool = False,
-              keyboard: bool = False) -> dict[str, PageReport]:
+              keyboard: bool = False, dark: Collection[str] = ()) -> dict[str, PageReport]:
     """Check every path, each page loaded once for all the checks asked for. One context serves
     all the pages unless cold (a fresh context for each page, as a first-time reader). Either way
     every request a page makes is seen: the recorder routes every request, and Playwright turns
-    the browser's cache off while a route is set (test_browser_pages proves the two agree)."""
+    the browser's cache off while a route is set (test_browser_pages proves the two agree).
+
+    dark: paths also checked in the dark palette (each report's .dark), switched in the same load
+    by the page's toggle; a page without a toggle is loaded again with the reader's setting dark."""
     options = {"color_scheme": color_scheme, "viewport": viewport or {"width": 1280, "height": 900}}
     reports = {}
     context = None
@@ -450,11 +515,17 @@ def visit_all(browser, base: str, paths: list[str], *, color_scheme: str = "ligh
                 if not cold:  # one transfer of axe-core for all the pages
                     context.add_init_script(AXE_JS.read_text(encoding="utf-8"))
                 page = context.new_page()
-            reports[path] = check_page(page, base, path, links, contrast=contrast, keyboard=keyboard)
+            reports[path] = check_page(page, base, path, links, contrast=contrast, keyboard=keyboard,
+                                       dark=path in dark)
             if cold:
                 context.close()
                 context = None
     finally:
         if context is not None:
             context.close()
+    untoggled = [path for path in paths if path in dark and reports[path].dark is None]
+    if untoggled:
+        for path, report in visit_all(browser, base, untoggled, color_scheme="dark", viewport=viewport, cold=cold,
+                                      contrast=contrast).items():
+            reports[path].dark = report
     return reports

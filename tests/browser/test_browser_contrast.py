@@ -23,7 +23,7 @@ def test_every_text_has_enough_contrast_in_light_palette(light):
     expect_none(contrast_problems(light, "light"), "texts below the WCAG AA contrast in the light palette")
 
 
-@pytest.mark.xdist_group("dark")
+@pytest.mark.xdist_group("light")  # the dark palette is checked in the light pass's loads
 def test_every_text_has_enough_contrast_in_dark_palette(dark):
     expect_none(contrast_problems(dark, "dark"), "texts below the WCAG AA contrast in the dark palette")
 

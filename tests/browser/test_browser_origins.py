@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import PUBLISHED_URL
 
-from .sitecheck import Recorder, discover_pages, expect_none, record_visits, representative_pages, single_pages
+from .sitecheck import Recorder, discover_pages, expect_none, one_page_per_template, record_visits, single_pages
 from .siteserver import serve
 
 
@@ -27,15 +27,17 @@ def _sitemap_requests(seen: dict[str, Recorder]) -> list[str]:
 @pytest.fixture(scope="module")
 def elsewhere(browser, published_site, tmp_path_factory):
     """The site built for another host (SITE_URL), served from 127.0.0.1 under the same path as
-    SITE_URL's, as the host would serve it (the 404 page links from that path): the sample of its
-    pages (every single page, and of each family enough to show every kind of element), since what
-    is checked comes from the page head, which each template writes the same for every member."""
+    SITE_URL's, as the host would serve it (the 404 page links from that path): one page of each
+    template (every single page, and one of each family), since the links the theme's script reads
+    and the scripts and styles a page loads are in the page's head and frame, which each template
+    writes the same for every member of its family. The light pass loads every page of the local
+    build for the same requests and errors."""
     prefix = urlsplit(PUBLISHED_URL).path.strip("/")
     root = tmp_path_factory.mktemp("elsewhere")
     shutil.copytree(published_site, root / prefix)
-    sample = representative_pages(published_site, discover_pages(published_site), single_pages())
+    each = one_page_per_template(discover_pages(published_site), single_pages())
     with serve(root) as base:
-        yield record_visits(browser, f"{base}/{prefix}", sample)
+        yield record_visits(browser, f"{base}/{prefix}", each)
 
 
 # Under pytest-xdist the tests of one pass share a worker, so each pass runs once (see test_browser_pages).

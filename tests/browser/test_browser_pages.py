@@ -15,7 +15,8 @@ from .sitecheck import describe_violations, expect_none
 ROOT = Path(__file__).resolve().parents[2]
 # Each pass over every page is a session fixture; under pytest-xdist the tests of one pass share a
 # worker (--dist loadgroup), so each pass runs once, and the three passes run on different cores.
-LIGHT, DARK, PHONE = (pytest.mark.xdist_group(name) for name in ("light", "dark", "phone"))
+# The dark palette is checked in the light pass's loads (conftest.dark), so its tests share that group.
+LIGHT, DARK, PHONE = (pytest.mark.xdist_group(name) for name in ("light", "light", "phone"))
 
 
 @LIGHT
@@ -40,9 +41,27 @@ def test_no_axe_violations_in_light_palette(light):
 
 
 @DARK
-def test_no_axe_violations_in_dark_palette(dark):
-    assert {r.scheme for r in dark.values()} == {"slate"}, "prefers-color-scheme: dark must select the slate palette"
+def test_no_axe_violations_in_dark_palette(dark, sample):
+    assert set(dark) == set(sample), "every page of the sample is checked in the dark palette"
+    assert {r.scheme for r in dark.values()} == {"slate"}, "the toggle and prefers-color-scheme: dark select slate"
     expect_none(axe_failures(dark), "axe violations in the dark palette")
+
+
+@DARK
+def test_a_reader_who_prefers_dark_gets_the_dark_palette_as_the_page_opens(browser, site_url, dark):
+    """The dark checks switch most pages with the toggle after they open light; a reader whose
+    system is set to dark gets the same colours from the start (each page's measure alike)."""
+    assert {r.switched_by for r in dark.values()} >= {"toggle"}
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    try:
+        page = context.new_page()
+        for path in ("/", "/studies/"):
+            page.goto(site_url + path, wait_until="load")
+            page.wait_for_function(sitecheck.TRANSITIONS_DONE_JS)
+            assert page.evaluate(sitecheck.SCHEME_JS) == "slate", path
+            assert page.evaluate(sitecheck.CONTRAST_JS) == dark[path].contrast, path
+    finally:
+        context.close()
 
 
 @PHONE
