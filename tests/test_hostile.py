@@ -83,6 +83,8 @@ def make_file(dest: Path, recipe: dict) -> None:
     else:
         text = recipe.get("text", "")
     text += recipe.get("then", "")
+    if "id" in recipe:  # the same case under another id, to share a build with other cases
+        text = re.sub(r"(?m)^id: hostile-2020$", f"id: {recipe['id']}", text)
     text = text.replace("@NEXT_YEAR@", str(TODAY.year + 1))
     data = text.encode(recipe.get("encoding", "utf-8"))
     if "pad_to" in recipe:  # a long YAML comment up to exactly pad_to bytes
@@ -150,37 +152,120 @@ def leftovers(project: Path) -> list[str]:
     return sorted(p.name for p in project.iterdir() if p.name.startswith((".site-build-", ".site-old-")))
 
 
+# Accepted cases that share builds: each drops one file with `id: hostile-2020` into studies/, and
+# up to BATCH_SIZE of them go into one project, each under its own id (hostile-2020, hostile-2020b,
+# ...), for one `check` and one `build`. Sharing hides nothing: every page of the shared build is
+# scanned for dangers, and each case must still show each of its own texts, as text, on its pages;
+# a case whose markup went live (an unclosed comment, say, that could hide another case's script)
+# fails its own texts. BATCH_SIZE keeps the added files within the review's reported counts.
+BATCH_SIZE = 4
+
+
+def _shares_builds(case: str) -> bool:
+    spec = load_spec(case)
+    text = (HOSTILE / f"{case}.yml").read_text(encoding="utf-8") if (HOSTILE / f"{case}.yml").is_file() else ""
+    return (spec["outcome"] == "accepted" and "files" not in spec and case not in PROCESS_CASES
+            and len(re.findall(r"(?m)^id: hostile-2020$", text)) == 1 and text.count("hostile-2020") == 1)
+
+
+SHARED = [case for case in CASES if _shares_builds(case)]
+BATCH_OF = {case: i // BATCH_SIZE for i, case in enumerate(SHARED)}
+ID_OF = {case: "hostile-2020" + ("" if i % BATCH_SIZE == 0 else "bcdefghij"[i % BATCH_SIZE - 1])
+         for i, case in enumerate(SHARED)}
+_BATCH_RUNS: dict[int, CaseRun] = {}
+
+
+def _case_param(case: str):
+    """Cases of one batch share a worker under pytest-xdist (their xdist_group), so each batch is built once."""
+    marks = [pytest.mark.xdist_group(f"hostile-batch-{BATCH_OF[case]}")] if case in BATCH_OF else []
+    return pytest.param(case, marks=marks, id=case)
+
+
 def test_process_cases_exist():
     assert PROCESS_CASES <= set(CASES)
     assert {load_spec(case)["outcome"] for case in PROCESS_CASES} == {"accepted", "rejected"}
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_hostile_case(case, tmp_path):
-    hostile_case(case, tmp_path, process=False)
+def test_accepted_cases_share_builds_under_distinct_ids():
+    assert len(SHARED) >= 2 * BATCH_SIZE, "the accepted cases no longer share builds"
+    for batch in set(BATCH_OF.values()):
+        ids = [ID_OF[case] for case in SHARED if BATCH_OF[case] == batch]
+        assert len(set(ids)) == len(ids) <= BATCH_SIZE, ids
+
+
+@pytest.mark.parametrize("case", [_case_param(case) for case in CASES])
+def test_hostile_case(case, tmp_path, tmp_path_factory):
+    spec = load_spec(case)
+    if case not in BATCH_OF:
+        return check_outcome(run_case(tmp_path, spec.get("files") or {DEFAULT_NAME: {"from": f"{case}.yml"}}), spec)
+    batch = BATCH_OF[case]
+    if batch not in _BATCH_RUNS:
+        members = [c for c in SHARED if BATCH_OF[c] == batch]
+        _BATCH_RUNS[batch] = run_case(tmp_path_factory.mktemp(f"hostile-batch-{batch}"),
+                                      {f"{ID_OF[c]}.yml": {"from": f"{c}.yml", "id": ID_OF[c]} for c in members})
+    shows = {rel.replace("studies/hostile-2020/", f"studies/{ID_OF[case]}/"): texts
+             for rel, texts in (spec.get("shows") or {}).items()}
+    check_outcome(_BATCH_RUNS[batch], {**spec, "shows": shows})
 
 
 @pytest.mark.parametrize("case", sorted(PROCESS_CASES))
 def test_hostile_case_as_a_process(case, tmp_path):
-    hostile_case(case, tmp_path, process=True)
-
-
-def hostile_case(case, tmp_path, process: bool):
     spec = load_spec(case)
-    project = copy_project(tmp_path / "project")
-    studies_before = len(list((project / "studies").glob("*.yml")))
-    files = spec.get("files") or {DEFAULT_NAME: {"from": f"{case}.yml"}}
-    for name, recipe in files.items():
-        make_file(project / "studies" / name, recipe)
-    previous_site = with_previous_site(project)
-    outside_before = outside_site(tmp_path)
+    check_outcome(run_case(tmp_path, spec.get("files") or {DEFAULT_NAME: {"from": f"{case}.yml"}}, process=True), spec)
 
-    check, check_time = run(project, "check", process=process)
-    build, build_time = run(project, "build", process=process)
+
+class CaseRun:
+    """One project with the case's files dropped into studies/ and a previous site/, after `check`
+    and `build`; what both printed, and what the folder looked like before and after."""
+
+    def __init__(self, tmp_path: Path, files: dict[str, dict], process: bool = False):
+        self.project = project = copy_project(tmp_path / "project")
+        self.studies_before = len(list((project / "studies").glob("*.yml")))
+        self.files = files
+        for name, recipe in files.items():
+            make_file(project / "studies" / name, recipe)
+        self.previous_site = with_previous_site(project)
+        outside_before = outside_site(tmp_path)
+        self.check, check_time = run(project, "check", process=process)
+        self.build, build_time = run(project, "build", process=process)
+        self.times = (check_time, build_time)
+        self.cached = tree(project / ".cache")
+        self.outside_unchanged = outside_site(tmp_path) == outside_before
+        self.leftovers = leftovers(project)
+        self._dangers: list[str] | None = None
+        self._parsed: dict[str, Page] = {}
+
+    def pages(self) -> dict[str, Page]:
+        """Every built page, parsed, by its path under site/."""
+        if not self._parsed:
+            site = self.project / "site"
+            self._parsed = {path.relative_to(site).as_posix(): Page(path) for path in site_pages(site)}
+        return self._parsed
+
+    def dangers(self) -> list[str]:
+        """Whatever on any page, or in the search index, could run or inject markup."""
+        if self._dangers is None:
+            problems = [f"{rel}: {danger}" for rel, page in self.pages().items() for danger in page.dangers()]
+            index = self.project / "site" / "search" / "search_index.json"  # results are shown as HTML
+            for doc in json.loads(index.read_text(encoding="utf-8"))["docs"] if index.exists() else []:
+                entry = Page(text=f"<h1>{doc['title']}</h1>{doc['text']}")
+                problems += [f"search index {doc['location']}: {danger}" for danger in entry.dangers()]
+                problems += [f"search index {doc['location']}: a script element" for _ in entry.scripts]
+            self._dangers = problems
+        return self._dangers
+
+
+def run_case(tmp_path: Path, files: dict[str, dict], process: bool = False) -> CaseRun:
+    return CaseRun(tmp_path, files, process)
+
+
+def check_outcome(run: CaseRun, spec: dict) -> None:
+    check, build, project = run.check, run.build, run.project
     if os.environ.get("HOSTILE_TIMINGS"):  # a file to add each case's figures to, for reports
         with open(os.environ["HOSTILE_TIMINGS"], "a", encoding="utf-8") as out:
-            out.write(json.dumps({"case": case, "outcome": spec["outcome"], "check_s": round(check_time, 3),
-                                  "build_s": round(build_time, 3), "exit": [check.returncode, build.returncode],
+            out.write(json.dumps({"files": sorted(run.files), "outcome": spec["outcome"],
+                                  "check_s": round(run.times[0], 3), "build_s": round(run.times[1], 3),
+                                  "exit": [check.returncode, build.returncode],
                                   "traceback": "Traceback" in check.stderr + build.stderr + check.stdout
                                   + build.stdout}) + "\n")
 
@@ -190,43 +275,30 @@ def hostile_case(case, tmp_path, process: bool):
         assert result.seconds < TIME_LIMIT, f"{result.seconds:.1f} s"
     # Besides site/, only the cache (evidence_site/cache.py) may be written: study entries named by their
     # key, compiled templates named by Jinja's, figure PNGs named by their SVG's hash.
-    cached = tree(tmp_path / "project" / ".cache")
     assert all(re.fullmatch(r"evidence-site(/[0-9a-f]{2}(/[0-9a-f]{64}\.json)?|/templates(/__jinja2_[0-9a-f]{40}\.cache)?"
-                            r"|/figures(/[0-9a-f]{64}\.png)?)?", rel) for rel in cached), cached
-    assert outside_site(tmp_path) == outside_before, "something was written outside site/"
-    assert leftovers(project) == [], "a staging folder was left behind"
+                            r"|/figures(/[0-9a-f]{64}\.png)?)?", rel) for rel in run.cached), run.cached
+    assert run.outside_unchanged, "something was written outside site/"
+    assert run.leftovers == [], "a staging folder was left behind"
 
     if spec["outcome"] == "rejected":
         expected = [problem_key(line) for line in spec["problems"]] + [(summary_line(spec["problems"]),)]
         for result in (check, build):
             assert (result.returncode, result.stdout) == (1, ""), result.stderr
             assert [problem_key(line) for line in result.stderr.splitlines()] == expected, result.stderr
-        assert tree(project / "site") == previous_site, "the previous site/ changed after a failed build"
+        assert tree(project / "site") == run.previous_site, "the previous site/ changed after a failed build"
         return
 
-    n = studies_before + len(files)
+    n = run.studies_before + len(run.files)
     ok, *notes = check.stdout.splitlines(keepends=True)
     assert (check.returncode, ok, check.stderr) == (0, ACCEPTED_CHECK.format(n=n), "")
     assert all(note.startswith("Note: ") for note in notes), notes  # e.g. the studies without a DOI
     assert (build.returncode, build.stderr) == (0, ""), build.stderr
     assert build.stdout == f"Built the site into {project / 'site'}\n"
-    site = project / "site"
-    pages = site_pages(site)
-    assert len(list(site.glob("studies/*/index.html"))) == n
-    problems = []
-    parsed = {}
-    for path in pages:
-        page = parsed[path.relative_to(site).as_posix()] = Page(path)
-        problems += [f"{path.relative_to(site)}: {danger}" for danger in page.dangers()]
-    index = site / "search" / "search_index.json"  # search results are shown as HTML: no markup from data
-    for doc in json.loads(index.read_text(encoding="utf-8"))["docs"] if index.exists() else []:
-        entry = Page(text=f"<h1>{doc['title']}</h1>{doc['text']}")
-        problems += [f"search index {doc['location']}: {danger}" for danger in entry.dangers()]
-        problems += [f"search index {doc['location']}: a script element" for _ in entry.scripts]
-    assert problems == []
+    assert len(list((project / "site").glob("studies/*/index.html"))) == n
+    assert run.dangers() == []
     for rel, texts in (spec.get("shows") or {}).items():
         for text in texts:
-            assert text in parsed[rel].text, f"{rel} does not show {text!r} as text"
+            assert text in run.pages()[rel].text, f"{rel} does not show {text!r} as text"
 
 
 # Atomic builds: a build killed at any moment leaves the previous site/ byte-identical ---------------
