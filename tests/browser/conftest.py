@@ -68,17 +68,18 @@ def sample(built_site: Path, pages) -> list[str]:
 PHONE = {"width": 360, "height": 740}
 
 
-# Passes over the site, each page loaded once per setting for all of that setting's checks; the tests
-# read these. The light pass, and the pass without JavaScript, cover every page; the dark palette
-# and the phone pass cover the sample (every template, every kind of element). Under pytest-xdist
-# each pass's tests share a worker (their xdist_group), so a pass runs once per run; the dark
-# palette's tests are in the light pass's group, since it is checked in the light pass's loads.
+# Passes over the site; the tests read these. The light pass loads every page once for all of its
+# checks, and on the sample (every template, every kind of element) goes on in the same load to the
+# dark palette and to phone width; the pass without JavaScript loads every page again. Under
+# pytest-xdist the tests of a pass share a worker (their xdist_group), so a pass runs once per run;
+# the dark and phone tests are in the light pass's group.
 @pytest.fixture(scope="session")
 def light(browser, site_url, pages, sample):
     """Desktop, light palette: axe, network, links and anchors, text contrast, keyboard scrolling;
-    on the sample, then the dark palette in the same load (see dark)."""
+    on the sample, then the dark palette and phone width in the same load (see dark and phone)."""
     links = sitecheck.LinkChecker(site_url)
-    return sitecheck.visit_all(browser, site_url, pages, links=links, contrast=True, keyboard=True, dark=sample)
+    return sitecheck.visit_all(browser, site_url, pages, links=links, contrast=True, keyboard=True, dark=sample,
+                               phone=PHONE, narrow=sample)
 
 
 @pytest.fixture(scope="session")
@@ -92,9 +93,12 @@ def dark(light) -> dict:
 
 
 @pytest.fixture(scope="session")
-def phone(browser, site_url, sample):
-    """360 px wide: axe, network, sideways scrolling, keyboard scrolling."""
-    return sitecheck.visit_all(browser, site_url, sample, viewport=PHONE, keyboard=True)
+def phone(light) -> dict:
+    """360 px wide, on the sample: axe, network, sideways scrolling, keyboard scrolling. Each page
+    is narrowed to 360 px once the desktop checks are done: the place and size of every visible
+    element, axe's results and the other checks were measured the same as on a page opened at
+    360 px, on every page of the sample, and test_browser_pages keeps comparing the two."""
+    return {path: report.phone for path, report in light.items() if report.phone is not None}
 
 
 @pytest.fixture(scope="session")

@@ -316,7 +316,11 @@ class PageReport:
     contrast: dict | None = None  # CONTRAST_JS's result: {checked, found}, when asked for
     scrollers: dict | None = None  # SCROLLERS_JS's result: {scrollers, found}, when asked for
     dark: PageReport | None = None  # the same page in the dark palette, when asked for (check_page)
-    switched_by: str = "load"  # how the page got its palette: "load", or "toggle" (the reader's click)
+    phone: PageReport | None = None  # the same page at phone width, when asked for (check_page)
+    # How the page came to be as checked: "load" (opened so), "toggle" (the reader clicked the palette
+    # toggle after it opened) or "resize" (the window narrowed after it opened).
+    reached_by: str = "load"
+    layout: list[str] | None = None  # LAYOUT_JS's result, for pages checked after a resize
 
 
 ARTICLE_TEXT_JS = """() => {
@@ -414,6 +418,15 @@ TRANSITIONS_DONE_JS = """() => document.getAnimations().every(a => a.playState !
 PALETTE_OPTION_JS = """scheme => { const o = document.querySelector(
     `input.md-option[data-md-color-media*="prefers-color-scheme: ${scheme}"]`); return o ? o.id : null; }"""
 SCHEME_JS = "document.body.getAttribute('data-md-color-scheme')"
+OVERFLOW_JS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+# Every visible element's place, size and display: what a reader sees laid out at this width.
+LAYOUT_JS = """() => Array.from(document.querySelectorAll('*'))
+  .filter(e => e.checkVisibility({opacityProperty: true, visibilityProperty: true}))
+  .map(e => { const b = e.getBoundingClientRect();
+              return `${e.tagName.toLowerCase()}#${e.id}.${e.getAttribute('class') || ''} `
+                     + `${Math.round(b.x)},${Math.round(b.y)} ${Math.round(b.width)}x${Math.round(b.height)} `
+                     + getComputedStyle(e).display; })"""
+SETTLED_JS = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 def switch_palette(page, scheme: str) -> bool:
@@ -431,13 +444,22 @@ def switch_palette(page, scheme: str) -> bool:
     return True
 
 
+def resize(page, viewport: dict) -> None:
+    """Narrow or widen the window, and wait until the page has laid itself out again."""
+    page.set_viewport_size(viewport)
+    page.evaluate(SETTLED_JS)
+    page.wait_for_function(TRANSITIONS_DONE_JS)
+
+
 def check_page(page, base: str, path: str, links: LinkChecker | None = None, *, contrast: bool = False,
-               keyboard: bool = False, dark: bool = False) -> PageReport:
+               keyboard: bool = False, dark: bool = False, phone: dict | None = None) -> PageReport:
     """Load path in page (whose context is not yet routed) and run every per-page check on it;
     contrast and keyboard add those checks in the same load. dark: then switch the page to the
     dark palette with its toggle, as a reader does, run axe and the contrast check again (the
     report's .dark), and switch back, so the next page opens light; a page without a toggle gets
-    no .dark (visit_all loads it again with the reader's setting dark)."""
+    no .dark (visit_all loads it again with the reader's setting dark). phone (a viewport): then
+    narrow the window to it and run axe, the sideways-scroll and keyboard checks there (the
+    report's .phone, with its layout), and widen it again."""
     recorder = Recorder(base)
     recorder.attach(page.context, page)
     try:
@@ -448,13 +470,19 @@ def check_page(page, base: str, path: str, links: LinkChecker | None = None, *, 
         found = page_links(page)
         broken = links.broken(path, found) if links else []
         text = page.evaluate(ARTICLE_TEXT_JS)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(OVERFLOW_JS)
         contrasts = page.evaluate(CONTRAST_JS) if contrast else None
         scrollers = page.evaluate(SCROLLERS_JS) if keyboard else None
-        in_dark = None
+        in_dark = narrow = None
         if dark and switch_palette(page, "dark"):
             in_dark = (page.evaluate(SCHEME_JS), run_axe(page), page.evaluate(CONTRAST_JS) if contrast else None)
             assert switch_palette(page, "light"), f"{path}: the palette toggle did not switch back to light"
+        if phone:
+            wide = page.viewport_size
+            resize(page, phone)
+            narrow = (page.evaluate(SCHEME_JS), run_axe(page), page.evaluate(OVERFLOW_JS),
+                      page.evaluate(SCROLLERS_JS) if keyboard else None, page.evaluate(LAYOUT_JS))
+            resize(page, wide)
     finally:
         recorder.detach(page.context, page)
     report = PageReport(path, scheme, violations, recorder.problems(), broken, recorder.requests, text, overflow,
@@ -463,7 +491,11 @@ def check_page(page, base: str, path: str, links: LinkChecker | None = None, *, 
         dark_scheme, dark_violations, dark_contrasts = in_dark
         # The same load: its requests and problems (any made after the switch included) are the dark view's too.
         report.dark = PageReport(path, dark_scheme, dark_violations, report.network, [], report.requests, text,
-                                 overflow, [], dark_contrasts, switched_by="toggle")
+                                 overflow, [], dark_contrasts, reached_by="toggle")
+    if narrow:
+        phone_scheme, phone_violations, phone_overflow, phone_scrollers, layout = narrow
+        report.phone = PageReport(path, phone_scheme, phone_violations, report.network, [], report.requests, text,
+                                  phone_overflow, [], None, phone_scrollers, reached_by="resize", layout=layout)
     return report
 
 
@@ -497,14 +529,16 @@ def record_visits(browser, base: str, paths: list[str], *, fresh: bool = False) 
 
 def visit_all(browser, base: str, paths: list[str], *, color_scheme: str = "light", viewport: dict | None = None,
               links: LinkChecker | None = None, cold: bool = False, contrast: bool = False,
-              keyboard: bool = False, dark: Collection[str] = ()) -> dict[str, PageReport]:
+              keyboard: bool = False, dark: Collection[str] = (), phone: dict | None = None,
+              narrow: Collection[str] = ()) -> dict[str, PageReport]:
     """Check every path, each page loaded once for all the checks asked for. One context serves
     all the pages unless cold (a fresh context for each page, as a first-time reader). Either way
     every request a page makes is seen: the recorder routes every request, and Playwright turns
     the browser's cache off while a route is set (test_browser_pages proves the two agree).
 
     dark: paths also checked in the dark palette (each report's .dark), switched in the same load
-    by the page's toggle; a page without a toggle is loaded again with the reader's setting dark."""
+    by the page's toggle; a page without a toggle is loaded again with the reader's setting dark.
+    narrow: paths also checked at the phone viewport (each report's .phone), in the same load."""
     options = {"color_scheme": color_scheme, "viewport": viewport or {"width": 1280, "height": 900}}
     reports = {}
     context = None
@@ -516,7 +550,7 @@ def visit_all(browser, base: str, paths: list[str], *, color_scheme: str = "ligh
                     context.add_init_script(AXE_JS.read_text(encoding="utf-8"))
                 page = context.new_page()
             reports[path] = check_page(page, base, path, links, contrast=contrast, keyboard=keyboard,
-                                       dark=path in dark)
+                                       dark=path in dark, phone=phone if path in narrow else None)
             if cold:
                 context.close()
                 context = None

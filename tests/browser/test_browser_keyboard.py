@@ -21,7 +21,7 @@ def test_every_scrolling_region_takes_keyboard_focus_on_a_desktop(light):
     expect_none(scroller_problems(light, "desktop"), "scrolling regions a keyboard cannot reach")
 
 
-@pytest.mark.xdist_group("phone")
+@pytest.mark.xdist_group("light")  # phone width is checked in the light pass's loads
 def test_every_scrolling_region_takes_keyboard_focus_on_a_phone(phone):
     expect_none(scroller_problems(phone, "phone"), "scrolling regions a keyboard cannot reach")
 

@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 
 from . import sitecheck
+from .conftest import PHONE as PHONE_WIDTH
 from .sitecheck import describe_violations, expect_none
 
 ROOT = Path(__file__).resolve().parents[2]
 # Each pass over every page is a session fixture; under pytest-xdist the tests of one pass share a
 # worker (--dist loadgroup), so each pass runs once, and the three passes run on different cores.
-# The dark palette is checked in the light pass's loads (conftest.dark), so its tests share that group.
-LIGHT, DARK, PHONE = (pytest.mark.xdist_group(name) for name in ("light", "light", "phone"))
+# The dark palette and phone width are checked in the light pass's loads (conftest.dark, .phone), so
+# their tests share that group.
+LIGHT = DARK = PHONE = pytest.mark.xdist_group("light")
 
 
 @LIGHT
@@ -51,7 +53,7 @@ def test_no_axe_violations_in_dark_palette(dark, sample):
 def test_a_reader_who_prefers_dark_gets_the_dark_palette_as_the_page_opens(browser, site_url, dark):
     """The dark checks switch most pages with the toggle after they open light; a reader whose
     system is set to dark gets the same colours from the start (each page's measure alike)."""
-    assert {r.switched_by for r in dark.values()} >= {"toggle"}
+    assert {r.reached_by for r in dark.values()} >= {"toggle"}
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
     try:
         page = context.new_page()
@@ -65,8 +67,28 @@ def test_a_reader_who_prefers_dark_gets_the_dark_palette_as_the_page_opens(brows
 
 
 @PHONE
-def test_no_axe_violations_at_phone_width(phone):
+def test_no_axe_violations_at_phone_width(phone, sample):
+    assert set(phone) == set(sample), "every page of the sample is checked at phone width"
     expect_none(axe_failures(phone), "axe violations at 360 px wide")
+
+
+@PHONE
+def test_a_page_opened_on_a_phone_is_laid_out_as_the_pass_saw_it(browser, site_url, phone):
+    """The phone checks narrow each page after it opened at desktop width; opened at 360 px from
+    the start, the pages are laid out the same: every visible element in the same place, at the
+    same size, with the same display. Compared here on the pages with the most elements of their kinds."""
+    assert {r.reached_by for r in phone.values()} == {"resize"}
+    context = browser.new_context(viewport=PHONE_WIDTH)
+    try:
+        page = context.new_page()
+        for path in ("/", "/studies/", "/findings/", next(p for p in phone if p.count("/") == 3)):
+            page.goto(site_url + path, wait_until="load")
+            page.evaluate(sitecheck.SETTLED_JS)
+            page.wait_for_function(sitecheck.TRANSITIONS_DONE_JS)
+            assert page.evaluate(sitecheck.LAYOUT_JS) == phone[path].layout, path
+            assert page.evaluate(sitecheck.OVERFLOW_JS) == phone[path].overflow, path
+    finally:
+        context.close()
 
 
 @PHONE
