@@ -152,19 +152,25 @@ def leftovers(project: Path) -> list[str]:
     return sorted(p.name for p in project.iterdir() if p.name.startswith((".site-build-", ".site-old-")))
 
 
-# Accepted cases that share builds: each drops one file with `id: hostile-2020` into studies/, and
-# up to BATCH_SIZE of them go into one project, each under its own id (hostile-2020, hostile-2020b,
-# ...), for one `check` and one `build`. Sharing hides nothing: every page of the shared build is
+# Accepted cases that share builds: each drops one file, hostile-2020.yml with `id: hostile-2020`, into
+# studies/, and up to BATCH_SIZE of them go into one project, each under its own id (hostile-2020,
+# hostile-2020b, ...), for one `check` and one `build`. Sharing hides nothing: every page of the shared build is
 # scanned for dangers, and each case must still show each of its own texts, as text, on its pages;
 # a case whose markup went live (an unclosed comment, say, that could hide another case's script)
 # fails its own texts. BATCH_SIZE keeps the added files within the review's reported counts.
 BATCH_SIZE = 4
 
 
+def case_files(case: str) -> dict[str, dict]:
+    """The files a case drops into studies/, by name: its spec's, or its own file as hostile-2020.yml."""
+    return load_spec(case).get("files") or {DEFAULT_NAME: {"from": f"{case}.yml"}}
+
+
 def _shares_builds(case: str) -> bool:
-    spec = load_spec(case)
-    text = (HOSTILE / f"{case}.yml").read_text(encoding="utf-8") if (HOSTILE / f"{case}.yml").is_file() else ""
-    return (spec["outcome"] == "accepted" and "files" not in spec and case not in PROCESS_CASES
+    files = case_files(case)
+    source = HOSTILE / files.get(DEFAULT_NAME, {}).get("from", "-")
+    text = source.read_text(encoding="utf-8") if list(files) == [DEFAULT_NAME] and source.is_file() else ""
+    return (load_spec(case)["outcome"] == "accepted" and case not in PROCESS_CASES
             and len(re.findall(r"(?m)^id: hostile-2020$", text)) == 1 and text.count("hostile-2020") == 1)
 
 
@@ -197,12 +203,12 @@ def test_accepted_cases_share_builds_under_distinct_ids():
 def test_hostile_case(case, tmp_path, tmp_path_factory):
     spec = load_spec(case)
     if case not in BATCH_OF:
-        return check_outcome(run_case(tmp_path, spec.get("files") or {DEFAULT_NAME: {"from": f"{case}.yml"}}), spec)
+        return check_outcome(run_case(tmp_path, case_files(case)), spec)
     batch = BATCH_OF[case]
     if batch not in _BATCH_RUNS:
         members = [c for c in SHARED if BATCH_OF[c] == batch]
         _BATCH_RUNS[batch] = run_case(tmp_path_factory.mktemp(f"hostile-batch-{batch}"),
-                                      {f"{ID_OF[c]}.yml": {"from": f"{c}.yml", "id": ID_OF[c]} for c in members})
+                                      {f"{ID_OF[c]}.yml": {**case_files(c)[DEFAULT_NAME], "id": ID_OF[c]} for c in members})
     shows = {rel.replace("studies/hostile-2020/", f"studies/{ID_OF[case]}/"): texts
              for rel, texts in (spec.get("shows") or {}).items()}
     check_outcome(_BATCH_RUNS[batch], {**spec, "shows": shows})
@@ -210,8 +216,7 @@ def test_hostile_case(case, tmp_path, tmp_path_factory):
 
 @pytest.mark.parametrize("case", sorted(PROCESS_CASES))
 def test_hostile_case_as_a_process(case, tmp_path):
-    spec = load_spec(case)
-    check_outcome(run_case(tmp_path, spec.get("files") or {DEFAULT_NAME: {"from": f"{case}.yml"}}, process=True), spec)
+    check_outcome(run_case(tmp_path, case_files(case), process=True), load_spec(case))
 
 
 class CaseRun:

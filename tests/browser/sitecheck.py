@@ -191,7 +191,7 @@ class Recorder:
         if "ERR_ABORTED" not in (request.failure or ""):
             self.failed.append(f"{request.url} ({request.failure})")
 
-    def settle(self, page, quiet_ms: int = 150, timeout_ms: int = 10000) -> None:
+    def settle(self, page, quiet_ms: int = 100, timeout_ms: int = 10000) -> None:
         """Wait until no request has been in flight for quiet_ms (networkidle waits 500 ms).
 
         Events reach the recorder only while Playwright waits, so each wait is one quiet window: a
