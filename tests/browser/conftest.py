@@ -79,7 +79,14 @@ def light(browser, site_url, pages, sample):
     on the sample, then the dark palette and phone width in the same load (see dark and phone)."""
     links = sitecheck.LinkChecker(site_url)
     return sitecheck.visit_all(browser, site_url, pages, links=links, contrast=True, keyboard=True, dark=sample,
-                               phone=PHONE, narrow=sample)
+                               phone=PHONE, narrow=sample, screenshots=screenshot_pages(pages, sample))
+
+
+def screenshot_pages(pages, sample) -> list[str]:
+    """The pages photographed for a person to look at (test_browser_screenshots): /, /findings/,
+    /studies/ and a study page, each in the sample, so it is also seen at phone width."""
+    study = next(p for p in sample if p.startswith("/studies/") and p.count("/") == 3)
+    return ["/", "/findings/", "/studies/", study]
 
 
 @pytest.fixture(scope="session")

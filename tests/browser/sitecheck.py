@@ -321,6 +321,7 @@ class PageReport:
     # toggle after it opened) or "resize" (the window narrowed after it opened).
     reached_by: str = "load"
     layout: list[str] | None = None  # LAYOUT_JS's result, for pages checked after a resize
+    screenshot: bytes | None = None  # the whole page as a PNG, when asked for (check_page)
 
 
 ARTICLE_TEXT_JS = """() => {
@@ -452,14 +453,16 @@ def resize(page, viewport: dict) -> None:
 
 
 def check_page(page, base: str, path: str, links: LinkChecker | None = None, *, contrast: bool = False,
-               keyboard: bool = False, dark: bool = False, phone: dict | None = None) -> PageReport:
+               keyboard: bool = False, dark: bool = False, phone: dict | None = None,
+               screenshot: bool = False) -> PageReport:
     """Load path in page (whose context is not yet routed) and run every per-page check on it;
     contrast and keyboard add those checks in the same load. dark: then switch the page to the
     dark palette with its toggle, as a reader does, run axe and the contrast check again (the
     report's .dark), and switch back, so the next page opens light; a page without a toggle gets
     no .dark (visit_all loads it again with the reader's setting dark). phone (a viewport): then
     narrow the window to it and run axe, the sideways-scroll and keyboard checks there (the
-    report's .phone, with its layout), and widen it again."""
+    report's .phone, with its layout), and widen it again. screenshot: the whole page as a PNG in
+    each report (the light one, and the phone one if asked for)."""
     recorder = Recorder(base)
     recorder.attach(page.context, page)
     try:
@@ -473,6 +476,7 @@ def check_page(page, base: str, path: str, links: LinkChecker | None = None, *, 
         overflow = page.evaluate(OVERFLOW_JS)
         contrasts = page.evaluate(CONTRAST_JS) if contrast else None
         scrollers = page.evaluate(SCROLLERS_JS) if keyboard else None
+        shot = page.screenshot(full_page=True) if screenshot else None
         in_dark = narrow = None
         if dark and switch_palette(page, "dark"):
             in_dark = (page.evaluate(SCHEME_JS), run_axe(page), page.evaluate(CONTRAST_JS) if contrast else None)
@@ -481,21 +485,23 @@ def check_page(page, base: str, path: str, links: LinkChecker | None = None, *, 
             wide = page.viewport_size
             resize(page, phone)
             narrow = (page.evaluate(SCHEME_JS), run_axe(page), page.evaluate(OVERFLOW_JS),
-                      page.evaluate(SCROLLERS_JS) if keyboard else None, page.evaluate(LAYOUT_JS))
+                      page.evaluate(SCROLLERS_JS) if keyboard else None, page.evaluate(LAYOUT_JS),
+                      page.screenshot(full_page=True) if screenshot else None)
             resize(page, wide)
     finally:
         recorder.detach(page.context, page)
     report = PageReport(path, scheme, violations, recorder.problems(), broken, recorder.requests, text, overflow,
-                        found, contrasts, scrollers)
+                        found, contrasts, scrollers, screenshot=shot)
     if in_dark:
         dark_scheme, dark_violations, dark_contrasts = in_dark
         # The same load: its requests and problems (any made after the switch included) are the dark view's too.
         report.dark = PageReport(path, dark_scheme, dark_violations, report.network, [], report.requests, text,
                                  overflow, [], dark_contrasts, reached_by="toggle")
     if narrow:
-        phone_scheme, phone_violations, phone_overflow, phone_scrollers, layout = narrow
+        phone_scheme, phone_violations, phone_overflow, phone_scrollers, layout, phone_shot = narrow
         report.phone = PageReport(path, phone_scheme, phone_violations, report.network, [], report.requests, text,
-                                  phone_overflow, [], None, phone_scrollers, reached_by="resize", layout=layout)
+                                  phone_overflow, [], None, phone_scrollers, reached_by="resize", layout=layout,
+                                  screenshot=phone_shot)
     return report
 
 
@@ -530,7 +536,7 @@ def record_visits(browser, base: str, paths: list[str], *, fresh: bool = False) 
 def visit_all(browser, base: str, paths: list[str], *, color_scheme: str = "light", viewport: dict | None = None,
               links: LinkChecker | None = None, cold: bool = False, contrast: bool = False,
               keyboard: bool = False, dark: Collection[str] = (), phone: dict | None = None,
-              narrow: Collection[str] = ()) -> dict[str, PageReport]:
+              narrow: Collection[str] = (), screenshots: Collection[str] = ()) -> dict[str, PageReport]:
     """Check every path, each page loaded once for all the checks asked for. One context serves
     all the pages unless cold (a fresh context for each page, as a first-time reader). Either way
     every request a page makes is seen: the recorder routes every request, and Playwright turns
@@ -538,7 +544,8 @@ def visit_all(browser, base: str, paths: list[str], *, color_scheme: str = "ligh
 
     dark: paths also checked in the dark palette (each report's .dark), switched in the same load
     by the page's toggle; a page without a toggle is loaded again with the reader's setting dark.
-    narrow: paths also checked at the phone viewport (each report's .phone), in the same load."""
+    narrow: paths also checked at the phone viewport (each report's .phone), in the same load.
+    screenshots: paths whose reports carry a picture of the whole page."""
     options = {"color_scheme": color_scheme, "viewport": viewport or {"width": 1280, "height": 900}}
     reports = {}
     context = None
@@ -550,7 +557,8 @@ def visit_all(browser, base: str, paths: list[str], *, color_scheme: str = "ligh
                     context.add_init_script(AXE_JS.read_text(encoding="utf-8"))
                 page = context.new_page()
             reports[path] = check_page(page, base, path, links, contrast=contrast, keyboard=keyboard,
-                                       dark=path in dark, phone=phone if path in narrow else None)
+                                       dark=path in dark, phone=phone if path in narrow else None,
+                                       screenshot=path in screenshots)
             if cold:
                 context.close()
                 context = None

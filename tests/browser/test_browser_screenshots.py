@@ -1,5 +1,7 @@
 """Full-page screenshots of /, /findings/, /studies/ and a study page at phone and desktop widths,
-written to artifacts/screenshots/ (not committed) for a person to look at."""
+written to artifacts/screenshots/ (not committed) for a person to look at. They are taken in the
+light pass's loads (conftest.screenshot_pages): at 1280 px once the page is checked, and at 360 px
+once it is narrowed."""
 
 from __future__ import annotations
 
@@ -8,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from .sitecheck import TRANSITIONS_DONE_JS
+from .conftest import PHONE, screenshot_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "artifacts" / "screenshots"
-WIDTHS = {"phone": 360, "desktop": 1280}
+WIDTHS = {"phone": PHONE["width"], "desktop": 1280}
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -20,21 +22,16 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+@pytest.mark.xdist_group("light")  # the pictures are taken in the light pass's loads
 @pytest.mark.parametrize("device", WIDTHS)
-def test_screenshots(browser, site_url, pages, device):
-    study = next(p for p in pages if p.startswith("/studies/") and p != "/studies/")
+def test_screenshots(light, pages, sample, device):
     width = WIDTHS[device]
     OUT.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": width, "height": 800}, device_scale_factor=1)
-    try:
-        page = context.new_page()
-        for path in ["/", "/findings/", "/studies/", study]:
-            page.goto(site_url + path, wait_until="load")  # every image and style in (networkidle adds 0.5 s a page)
-            page.wait_for_function(TRANSITIONS_DONE_JS)
-            name = path.strip("/").replace("/", "-") or "index"
-            data = page.screenshot(path=OUT / f"{name}-{device}.png", full_page=True)
-            shot_width, shot_height = png_size(data)
-            assert shot_width == width, f"{path} at {width} px is {shot_width} px wide: it scrolls sideways"
-            assert shot_height >= 400, f"{path} at {width} px is only {shot_height} px tall"
-    finally:
-        context.close()
+    for path in screenshot_pages(pages, sample):
+        report = light[path] if device == "desktop" else light[path].phone
+        assert report.screenshot, f"{path} was not photographed at {width} px"
+        name = path.strip("/").replace("/", "-") or "index"
+        (OUT / f"{name}-{device}.png").write_bytes(report.screenshot)
+        shot_width, shot_height = png_size(report.screenshot)
+        assert shot_width == width, f"{path} at {width} px is {shot_width} px wide: it scrolls sideways"
+        assert shot_height >= 400, f"{path} at {width} px is only {shot_height} px tall"
