@@ -45,6 +45,7 @@ class Converted:
     anchors: set | None
     links: dict[str, dict[str, str]] | None  # links to anchors in other pages, by the page's source path
     signature: str  # the settings it was converted under (mkdocs.yml's Markdown extensions among them)
+    key: str | None = None  # the page key (Kept.page_key) of the build that converted it
 
 
 @dataclass
@@ -105,7 +106,10 @@ class Kept:
         key = self.page_key(page, markdown)
         page.kept_key = key
         kept = self.output.get(page.file.src_uri)
-        if not (kept and kept[0] == key and page.file.src_uri in self.converted):
+        converted = self.converted.get(page.file.src_uri)
+        # Both kept from the same page as it is now: a build that failed after converting the page
+        # but before printing it leaves a conversion newer than the kept HTML, and the two must not mix.
+        if not (kept and kept[0] == key and converted is not None and converted.key == key):
             return False
         page.kept_html = kept[1]
         page.meta["template"] = TEMPLATE
@@ -147,4 +151,4 @@ class KeptPage(Page):
             file.src_uri: links for file, links in self.links_to_anchors.items()}
         self.kept.converted[self.file.src_uri] = Converted(
             self.markdown, self.content, self.toc, self._title_from_render, self.present_anchor_ids, links,
-            self.kept.signature)
+            self.kept.signature, getattr(self, "kept_key", None))

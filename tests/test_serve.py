@@ -146,3 +146,34 @@ def test_serve_rebuilds_only_what_changed_and_matches_a_full_build(project, tmp_
         assert tree(session.site) == full_build(project, tmp_path / "full-3")
     finally:
         session.plugin.on_startup(command="build", dirty=False)  # later builds in this process are builds
+
+
+def test_kept_html_is_never_printed_beside_a_newer_conversion():
+    """A serve build that converts a page and then fails before printing it leaves the page's
+    conversion (its headings, anchors and search text) from that build beside HTML kept from the
+    one before. When the page comes back as it was then, it is converted and printed afresh, so
+    what the page shows and what it links and indexes never come from different Markdown."""
+    from types import SimpleNamespace
+
+    from evidence_site.kept import Converted, Kept
+
+    kept = Kept(signature="settings")
+
+    def page(markdown):
+        return SimpleNamespace(file=SimpleNamespace(src_uri="studies/x/index.md"), url="studies/x/", meta={}), markdown
+
+    before, before_md = page("# As it was")
+    kept.reuse_output(before, before_md)  # the build before: converted and printed
+    kept.converted["studies/x/index.md"] = Converted(before_md, "<h1>As it was</h1>", None, None, set(), None,
+                                                     "settings", before.kept_key)
+    kept.keep_output(before, "<html>as it was</html>")
+    again, again_md = page("# As it was")
+    assert kept.reuse_output(again, again_md) and again.kept_html == "<html>as it was</html>"
+
+    edited, edited_md = page("# Edited")  # the failed build: converted, never printed
+    assert not kept.reuse_output(edited, edited_md)
+    kept.converted["studies/x/index.md"] = Converted(edited_md, "<h1>Edited</h1>", None, None, set(), None,
+                                                     "settings", edited.kept_key)
+    reverted, reverted_md = page("# As it was")  # the next build: the edit undone
+    assert not kept.reuse_output(reverted, reverted_md)
+    assert getattr(reverted, "kept_html", None) is None
