@@ -152,12 +152,12 @@ def leftovers(project: Path) -> list[str]:
     return sorted(p.name for p in project.iterdir() if p.name.startswith((".site-build-", ".site-old-")))
 
 
-# Accepted cases that share builds: each drops one file, hostile-2020.yml with `id: hostile-2020`, into
-# studies/, and up to BATCH_SIZE of them go into one project, each under its own id (hostile-2020,
-# hostile-2020b, ...), for one `check` and one `build`. Sharing hides nothing: every page of the shared build is
-# scanned for dangers, and each case must still show each of its own texts, as text, on its pages;
-# a case whose markup went live (an unclosed comment, say, that could hide another case's script)
-# fails its own texts. BATCH_SIZE keeps the added files within the review's reported counts.
+# Accepted cases that share builds: each drops one file, hostile-2020.yml with `id: hostile-2020`,
+# into studies/, and up to BATCH_SIZE of them go into one project, each under its own id
+# (hostile-2020, hostile-2020b, ...), for one `check` and one `build`. Sharing hides nothing: every
+# page of the shared build is scanned for dangers, and each case must still show each of its own
+# texts, as text, on its pages; a case whose markup went live (an unclosed comment, say, that could
+# hide another case's script) fails its own texts. BATCH_SIZE keeps the added files within the review's reported counts.
 BATCH_SIZE = 4
 
 
@@ -176,8 +176,7 @@ def _shares_builds(case: str) -> bool:
 
 SHARED = [case for case in CASES if _shares_builds(case)]
 BATCH_OF = {case: i // BATCH_SIZE for i, case in enumerate(SHARED)}
-ID_OF = {case: "hostile-2020" + ("" if i % BATCH_SIZE == 0 else "bcdefghij"[i % BATCH_SIZE - 1])
-         for i, case in enumerate(SHARED)}
+ID_OF = {case: "hostile-2020" + ("", *"bcdefghij")[i % BATCH_SIZE] for i, case in enumerate(SHARED)}
 _BATCH_RUNS: dict[int, CaseRun] = {}
 
 
@@ -203,12 +202,12 @@ def test_accepted_cases_share_builds_under_distinct_ids():
 def test_hostile_case(case, tmp_path, tmp_path_factory):
     spec = load_spec(case)
     if case not in BATCH_OF:
-        return check_outcome(run_case(tmp_path, case_files(case)), spec)
+        return check_outcome(CaseRun(tmp_path, case_files(case)), spec)
     batch = BATCH_OF[case]
     if batch not in _BATCH_RUNS:
-        members = [c for c in SHARED if BATCH_OF[c] == batch]
-        _BATCH_RUNS[batch] = run_case(tmp_path_factory.mktemp(f"hostile-batch-{batch}"),
-                                      {f"{ID_OF[c]}.yml": {**case_files(c)[DEFAULT_NAME], "id": ID_OF[c]} for c in members})
+        files = {f"{ID_OF[c]}.yml": {**case_files(c)[DEFAULT_NAME], "id": ID_OF[c]}
+                 for c in SHARED if BATCH_OF[c] == batch}
+        _BATCH_RUNS[batch] = CaseRun(tmp_path_factory.mktemp(f"hostile-batch-{batch}"), files)
     shows = {rel.replace("studies/hostile-2020/", f"studies/{ID_OF[case]}/"): texts
              for rel, texts in (spec.get("shows") or {}).items()}
     check_outcome(_BATCH_RUNS[batch], {**spec, "shows": shows})
@@ -216,7 +215,7 @@ def test_hostile_case(case, tmp_path, tmp_path_factory):
 
 @pytest.mark.parametrize("case", sorted(PROCESS_CASES))
 def test_hostile_case_as_a_process(case, tmp_path):
-    check_outcome(run_case(tmp_path, case_files(case), process=True), load_spec(case))
+    check_outcome(CaseRun(tmp_path, case_files(case), process=True), load_spec(case))
 
 
 class CaseRun:
@@ -258,10 +257,6 @@ class CaseRun:
                 problems += [f"search index {doc['location']}: a script element" for _ in entry.scripts]
             self._dangers = problems
         return self._dangers
-
-
-def run_case(tmp_path: Path, files: dict[str, dict], process: bool = False) -> CaseRun:
-    return CaseRun(tmp_path, files, process)
 
 
 def check_outcome(run: CaseRun, spec: dict) -> None:

@@ -76,7 +76,7 @@ def test_no_axe_violations_at_phone_width(phone, sample):
 def test_a_page_opened_on_a_phone_is_laid_out_as_the_pass_saw_it(browser, site_url, phone):
     """The phone checks narrow each page after it opened at desktop width; opened at 360 px from
     the start, the pages are laid out the same: every visible element in the same place, at the
-    same size, with the same display. Compared here on the pages with the most elements of their kinds."""
+    same size, with the same display. Compared here on /, /studies/, /findings/ and a study page."""
     assert {r.reached_by for r in phone.values()} == {"resize"}
     context = browser.new_context(viewport=PHONE_WIDTH)
     try:
