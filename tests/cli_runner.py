@@ -31,14 +31,12 @@ def run_cli(project: Path, *args: str, env: dict[str, str] | None = None) -> Res
     """`build_site.py --root project *args` in-process; env is set for the run and restored after."""
     from evidence_site.cli import main
 
-    saved_env = {key: os.environ.get(key) for key in env or {}}
     logger = logging.getLogger("mkdocs")
     saved_logging = (logger.handlers[:], logger.level)
     out, err = io.StringIO(), io.StringIO()
-    os.environ.update(env or {})
     start = time.perf_counter()
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with environment(env or {}), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 code = main(["--root", str(project), *args])
             except SystemExit as stop:  # argparse's usage errors
@@ -46,12 +44,22 @@ def run_cli(project: Path, *args: str, env: dict[str, str] | None = None) -> Res
     finally:
         seconds = time.perf_counter() - start
         logger.handlers[:], logger.level = saved_logging  # a handler made in the run wrote to `err`
-        for key, value in saved_env.items():
+    return Result(code, out.getvalue(), err.getvalue(), seconds)
+
+
+@contextlib.contextmanager
+def environment(env: dict[str, str]):
+    """os.environ with env added for the duration; the earlier values restored after."""
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    return Result(code, out.getvalue(), err.getvalue(), seconds)
 
 
 def run_process(project: Path, *args: str, env: dict[str, str] | None = None,

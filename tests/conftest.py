@@ -7,9 +7,12 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from cli_runner import environment
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -19,25 +22,57 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROJECT_PARTS = [".gitignore", "review.yml", "mkdocs.yml", "published-urls.txt", "studies", "docs", "evidence_site", "overrides", "build_site.py"]
 
 
-def pytest_sessionstart(session):
-    """Once, before any test and before pytest-xdist starts its workers: one build of the project,
-    so the compiled templates and drawn figures that copy_project hands every copy are there even
-    in a fresh clone. Without it each copy made before the first build compiled the theme's
-    templates again (a fresh clone's run took about 35 s longer). If the build fails, the tests
-    say why."""
-    if hasattr(session.config, "workerinput"):
-        return
-    import tempfile
+# The two builds of the real project that many tests read: built_site (as a maintainer previews it)
+# and published_site (SITE_URL set, as deployed). Each is built once a run, before any test and
+# before pytest-xdist starts its workers, and every worker reads the same folders (no test writes
+# to them; the few that change a site change a copy). Built first, they also leave the compiled
+# templates and drawn figures in .cache/ that copy_project hands every copy, even in a fresh clone
+# (before, each copy made before the first build compiled the theme's templates again).
+PREBUILT = pytest.StashKey[Path]()
+PREBUILT_INPUT = "evidence_site_prebuilt"  # the folder's path in each xdist worker's workerinput
+PUBLISHED_URL = "https://evidence.example.org/social-media-review/"
+SITES = {"built": {}, "published": {"SITE_URL": PUBLISHED_URL}}
 
+
+def pytest_sessionstart(session):
+    """Once per run, in the process that hands out the tests: both builds, into a temporary folder
+    removed when the run ends. A build that fails leaves no site; the fixture then builds again in
+    the test that needs it, which reports why."""
+    config = session.config
+    if hasattr(config, "workerinput"):
+        return
     from evidence_site.build import build
 
-    with tempfile.TemporaryDirectory() as tmp:
+    folder = config.stash[PREBUILT] = Path(tempfile.mkdtemp(prefix="evidence-site-tests-"))
+    for name, env in SITES.items():
         try:
-            build(ROOT, Path(tmp) / "site")
+            with environment(env):
+                build(ROOT, folder / name / "site")
         except Exception:  # noqa: BLE001  (the tests that build report it)
-            pass
+            shutil.rmtree(folder / name, ignore_errors=True)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist: each worker is told where the run's builds are."""
+    node.workerinput[PREBUILT_INPUT] = str(node.config.stash[PREBUILT])
+
+
+def session_site(config, name: str) -> Path:
+    """The run's build called name (SITES), built at session start; built here if that failed."""
+    folder = (Path(config.workerinput[PREBUILT_INPUT]) if hasattr(config, "workerinput")
+              else config.stash.get(PREBUILT, None))
+    site = folder / name / "site" if folder else None
+    if site is None or not (site / "index.html").is_file():
+        from evidence_site.build import build
+
+        site = Path(tempfile.mkdtemp(prefix=f"evidence-site-{name}-")) / "site"
+        with environment(SITES[name]):
+            build(ROOT, site)
+    return site
+
+
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config):
     """`-n auto` (pytest.ini): one worker more than the machine has cores. A browser test spends
     part of each page load waiting (for the page to settle, for keys typed with a delay), and with
@@ -80,32 +115,15 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The real project built once with the real MkDocs build (strict), into a temporary folder."""
-    from evidence_site.build import build
-
-    site_dir = tmp_path_factory.mktemp("built") / "site"
-    build(ROOT, site_dir)
-    return site_dir
-
-
-PUBLISHED_URL = "https://evidence.example.org/social-media-review/"
+def built_site(request) -> Path:
+    """The real project built with the real MkDocs build (strict), as a maintainer previews it."""
+    return session_site(request.config, "built")
 
 
 @pytest.fixture(scope="session")
-def published_site(tmp_path_factory) -> Path:
+def published_site(request) -> Path:
     """The real project built as for deployment, with SITE_URL set (canonical links, card URLs)."""
-    import os
-
-    from evidence_site.build import build
-
-    site_dir = tmp_path_factory.mktemp("published") / "site"
-    os.environ["SITE_URL"] = PUBLISHED_URL
-    try:
-        build(ROOT, site_dir)
-    finally:
-        del os.environ["SITE_URL"]
-    return site_dir
+    return session_site(request.config, "published")
 
 
 def pytest_addoption(parser):
@@ -183,6 +201,8 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_sessionfinish(session):
+    if PREBUILT in session.config.stash:  # the process that made the run's builds removes them
+        shutil.rmtree(session.config.stash[PREBUILT], ignore_errors=True)
     path = os.environ.get(RECORD_ENV)
     if not path or hasattr(session.config, "workerinput"):  # xdist workers hand their reports on
         return
