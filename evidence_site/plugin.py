@@ -102,6 +102,12 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
     def on_startup(self, *, command, dirty) -> None:  # defining it keeps one instance across serve's rebuilds
         self.serving = command == "serve"
 
+    def on_shutdown(self) -> None:
+        """The end of an mkdocs invocation: what serve kept goes, and a later build in the same
+        process is a build."""
+        self.serving = False
+        self.kept = Kept()
+
     def on_config(self, config):
         # The navigation comes from the page registry; a nav in mkdocs.yml would be a second list to keep in step.
         if config.nav and config.nav != pages.nav(self.registry):

@@ -77,11 +77,14 @@ class ServeSession:
     full builds between rebuilds share that instance and tell it they are builds, so each rebuild
     tells it again that it is serving."""
 
-    def __init__(self, project, site):
+    def __init__(self, project, site, plugins: list):
+        """plugins: the instance is appended to it as soon as it exists, so a caller can end the
+        session (on_shutdown) even if this first build fails."""
         from mkdocs.config import load_config
 
         self.project, self.site, self.load = project, site, load_config
         self.plugin = self.config().plugins["evidence-site"]
+        plugins.append(self.plugin)
         self.build()
 
     def config(self):
@@ -116,8 +119,9 @@ def edit_study(path, field: str, value: str) -> None:
 def test_serve_rebuilds_only_what_changed_and_matches_a_full_build(project, tmp_path, monkeypatch):
     # One date for the sitemap of every build here (build_site.py would set it from the data, serve not).
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(time.time())))
-    session = ServeSession(project, tmp_path / "serve")
+    plugins = []
     try:
+        session = ServeSession(project, tmp_path / "serve", plugins)
         kept_pages = len(session.plugin.kept.output)
         assert kept_pages > len(list((project / "studies").glob("*.yml")))  # every study page, and more
         assert session.build() == {"converted": kept_pages, "printed": kept_pages}  # nothing changed
@@ -138,14 +142,25 @@ def test_serve_rebuilds_only_what_changed_and_matches_a_full_build(project, tmp_
         assert session.build()["printed"] == 0
         assert tree(session.site) == full_build(project, tmp_path / "full-2")
 
+        # mkdocs.yml edited (a Markdown setting every page's anchors use): every page is converted
+        # and themed again, so no page keeps the old permalinks' title.
+        config = project / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            "permalink_title: Link to this section", "permalink_title: Edited by the test"), encoding="utf-8")
+        assert session.build() == {"converted": 0, "printed": 0}
+        served = tree(session.site)
+        assert 'title="Edited by the test"' in served[f"studies/{study.stem}/index.html"].decode()
+        assert served == full_build(project, tmp_path / "full-3")
+
         # A study added: the set of pages changed, so nothing kept is used.
         added, tried = add_made_up_study(project)
         if added is None:
             no_room_for_one_more(tried)
         assert session.build() == {"converted": 0, "printed": 0}
-        assert tree(session.site) == full_build(project, tmp_path / "full-3")
+        assert tree(session.site) == full_build(project, tmp_path / "full-4")
     finally:
-        session.plugin.on_startup(command="build", dirty=False)  # later builds in this process are builds
+        for plugin in plugins:  # as mkdocs serve ends: later builds in this process are builds
+            plugin.on_shutdown()
 
 
 def test_kept_html_is_never_printed_beside_a_newer_conversion():
