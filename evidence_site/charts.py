@@ -220,6 +220,7 @@ class GapCell:
     key: str  # the outcome domain
     label: str
     x: float
+    w: float
     mid: float
     studies: int  # study files that measured it
     improved: int  # of those, in the favourable class
@@ -575,7 +576,7 @@ def gap_map(review: dict, studies: list[dict], summary: Summary) -> GapMap:
             if unrated:
                 mix.append(("not yet transcribed", unrated))
             cells.append(GapCell(
-                key=c.key, label=c.label, x=c.x, mid=c.x + c.w / 2, studies=len(measured), improved=improved,
+                key=c.key, label=c.label, x=c.x, w=c.w, mid=c.x + c.w / 2, studies=len(measured), improved=improved,
                 listing=f"studies/type/{t.key}/outcome/{c.key}/" if measured else None,
                 link_label=(f"{len(measured)} {favourable.symbol}{improved}: {t.label}, {c.label.lower()}, "
                             f"{_plural(len(measured), 'study file', 'study files')}, {improved} "
