@@ -56,23 +56,27 @@ def discover_pages(site_dir: Path) -> list[str]:
     return sorted(paths)
 
 
-class _Classes(HTMLParser):
-    def __init__(self):
+class _StartTags(HTMLParser):
+    """What a page's start tags show: element kinds (name, and name with each class) and ids."""
+
+    def __init__(self, html: str):
         super().__init__()
         self.kinds: set[str] = set()
+        self.ids: set[str] = set()
+        self.feed(html)
 
     def handle_starttag(self, tag, attrs):
         self.kinds.add(tag)
         for name, value in attrs:
             if name == "class" and value:
                 self.kinds.update(f"{tag}.{c}" for c in value.split())
+            elif name == "id" and value:
+                self.ids.add(value)
 
 
 def element_kinds(html: str) -> set[str]:
     """Every element name, and every element name with one of its classes, in a page."""
-    parser = _Classes()
-    parser.feed(html)
-    return parser.kinds
+    return _StartTags(html).kinds
 
 
 def single_pages() -> set[str]:
@@ -253,17 +257,6 @@ def page_links(page) -> list[tuple[str, str]]:
         " new URL(a.getAttribute('href'), document.baseURI).href])")  # SVG links too (their .href is no string)
 
 
-class _Ids(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name == "id" and value:
-                self.ids.add(value)
-
-
 class LinkChecker:
     """Fetches each internal link target once from the local server and remembers its ids."""
 
@@ -278,11 +271,7 @@ class LinkChecker:
                     status, body, kind = response.status, response.read(), response.headers.get_content_type()
             except urllib.error.HTTPError as error:
                 status, body, kind = error.code, b"", ""
-            ids: set[str] = set()
-            if kind == "text/html":
-                parser = _Ids()
-                parser.feed(body.decode("utf-8", "replace"))
-                ids = parser.ids
+            ids = _StartTags(body.decode("utf-8", "replace")).ids if kind == "text/html" else set()
             self._cache[url] = (status, ids)
         return self._cache[url]
 
