@@ -85,16 +85,26 @@ def licence_line(review: dict) -> str:
             "The findings are the review authors'.")
 
 
-def kit(review: dict, vancouver: str, figure: Figure, chart: Chart, site_url: str) -> dict:
-    """What a page shows under the figure: its downloads, citation prompt and embed code."""
+@dataclass(frozen=True, kw_only=True)
+class Kit:
+    """What a page shows under a figure, and its page to embed shows: downloads, citation, embed code."""
+
+    slug: str  # the figure's files: /figures/<slug>.svg, .png, .csv
+    embed: str  # the page to embed, from the site root
+    anchor: str  # the figure's id on the page that shows it
+    cite: str  # the review's citation, as a sentence
+    licence: dict | None  # the site's terms (terms()), None where none is stated
+    site_title: str
+    snippet: str  # the <iframe> code to paste
+
+
+def kit(review: dict, vancouver: str, figure: Figure, chart: Chart, site_url: str) -> Kit:
     embed_url = f"{site_url}figures/{figure.slug}/" if site_url else f"[this site's address]/figures/{figure.slug}/"
     height = round(chart.height + 460 + 22 * len(chart.legend) / 3)  # with caption, key and footer
     snippet = (f'<iframe src="{embed_url}" title="{_attr(chart.title)}" width="100%" '
                f'height="{height}" loading="lazy" style="border:0"></iframe>')
-    lic = terms(review)
-    return {"slug": figure.slug, "title": chart.title, "cite": sentence(vancouver), "licence": lic,
-            "site_title": review["site"]["title"], "snippet": snippet, "embed": f"figures/{figure.slug}/",
-            "home": figure.home, "anchor": chart.id}
+    return Kit(slug=figure.slug, embed=f"figures/{figure.slug}/", anchor=chart.id, cite=sentence(vancouver),
+               licence=terms(review), site_title=review["site"]["title"], snippet=snippet)
 
 
 def _attr(text: str) -> str:
@@ -285,6 +295,6 @@ def figure_files(env, review: dict, charts: Charts, vancouver: str, site_url: st
     return files
 
 
-def kits(review: dict, charts: Charts, vancouver: str, site_url: str) -> dict[str, dict]:
+def kits(review: dict, charts: Charts, vancouver: str, site_url: str) -> dict[str, Kit]:
     """Each exported figure's reuse kit by its field in Charts (the pages print it under the figure)."""
     return {figure.key: kit(review, vancouver, figure, chart, site_url) for figure, chart in exported(charts)}
