@@ -8,7 +8,8 @@ For each size: the seconds of each stage of a first build (load+validate, render
 templates, search, writing files; "other" is the rest: MkDocs' own work, the plugins' hooks), the
 total, the same build again in a new process with .cache/ warm ("again": a maintainer's next
 build), peak memory of the first build's process, the one-file rebuild (mkdocs serve's rebuild after one
-study file is saved, same plugin instance) and its share of a full build, size of site/, of the search index, and the compressed bytes of /,
+study file is saved, same plugin instance) and its share of a full build, what serve keeps in memory
+between saves (the kept pages, conversions and renders), size of site/, of the search index, and the compressed bytes of /,
 /studies/ and one study page (their own HTML; the theme's shared CSS/JS are excluded). It also
 builds the same number of plain pages kept out of the navigation with bare MkDocs + Material and
 prints total / bare. Everything happens in a temporary folder; nothing is written to studies/.
@@ -91,7 +92,12 @@ config.site_dir = str(root / "serve-site")
 t1 = time.perf_counter()
 mkdocs_build(config)
 rebuild = time.perf_counter() - t1
-print(json.dumps({"total": total, "peak_mb": peak, "stages": full, "rebuild": rebuild}))
+# What serve holds between saves (evidence_site/kept.py): the memory of every kept text, each once.
+kept = config.plugins["evidence-site"].kept
+held = ([html for _, html in kept.output.values()] + [c.content for c in kept.converted.values()]
+        + [c.markdown for c in kept.converted.values()] + list(kept.renders.values()))
+kept_mb = sum(sys.getsizeof(text) for text in {id(text): text for text in held}.values()) / 2**20
+print(json.dumps({"total": total, "peak_mb": peak, "stages": full, "rebuild": rebuild, "kept_mb": kept_mb}))
 """
 
 # The same build again in a new process, as a maintainer's next `build_site.py build`: nothing in
@@ -153,6 +159,7 @@ def measure(n: int, work: Path) -> dict:
         "studies": n,
         "stages": figures["stages"],
         "rebuild_s": figures["rebuild"],
+        "kept_mb": figures["kept_mb"],
         "total_s": figures["total"],
         "again_s": json.loads(again.stdout.strip().splitlines()[-1])["total"],
         "peak_mb": figures["peak_mb"],
@@ -169,7 +176,7 @@ def main(sizes: list[int]) -> None:
     stages = ("load+validate", "render", "markdown", "theme", "search", "write")
     header = ("studies", *(f"{stage} s" for stage in stages), "other s", "total s", "again s", "peak MB", "bare s",
               "total/bare", "again/bare",
-              "one-file rebuild s", "rebuild/total", "site MB", "search KB", "/ KB gz", "/studies/ KB gz", "study KB gz")
+              "one-file rebuild s", "rebuild/total", "serve kept MB", "site MB", "search KB", "/ KB gz", "/studies/ KB gz", "study KB gz")
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))
     with tempfile.TemporaryDirectory(prefix="evidence-bench-") as tmp:
@@ -180,7 +187,7 @@ def main(sizes: list[int]) -> None:
                 f"{r['studies']:,}", *(f"{r['stages'][stage]:.2f}" for stage in stages), f"{other:.2f}",
                 f"{r['total_s']:.2f}", f"{r['again_s']:.2f}", f"{r['peak_mb']:.0f}", f"{r['bare_s']:.2f}",
                 f"{r['total_s'] / r['bare_s']:.2f}", f"{r['again_s'] / r['bare_s']:.2f}",
-                f"{r['rebuild_s']:.2f}", f"{r['rebuild_s'] / r['total_s']:.2f}", f"{r['site_mb']:.1f}",
+                f"{r['rebuild_s']:.2f}", f"{r['rebuild_s'] / r['total_s']:.2f}", f"{r['kept_mb']:.0f}", f"{r['site_mb']:.1f}",
                 f"{r['search_kb']:.0f}", f"{r['home_kb_gz']:.1f}", f"{r['studies_kb_gz']:.1f}",
                 f"{r['study_kb_gz']:.1f}"]), flush=True)
 

@@ -52,6 +52,9 @@ class Reused:
     `prune` drops what the pass did not use, so the dict holds only the current build's texts."""
 
     def __init__(self, kept: dict | None) -> None:
+        # Texts kept across rebuilds are held as UTF-8 (a str with one ▲ in it takes two bytes a
+        # character); within one build they are the very strings the build uses, not copies.
+        self.compact = kept is not None
         self.kept = {} if kept is None else kept
         self.used: set[str] = set()
 
@@ -59,8 +62,10 @@ class Reused:
         key = hashlib.sha256("\0".join(parts).encode()).hexdigest()
         self.used.add(key)
         if key not in self.kept:
-            self.kept[key] = make()
-        return self.kept[key]
+            text = make()
+            self.kept[key] = text.encode("utf-8") if self.compact else text
+            return text
+        return self.kept[key].decode("utf-8") if self.compact else self.kept[key]
 
     def prune(self) -> None:
         for key in self.kept.keys() - self.used:

@@ -53,7 +53,9 @@ class Kept:
     """Everything kept across rebuilds, and how much of the last build it saved."""
 
     converted: dict[str, Converted] = field(default_factory=dict)  # by source path
-    output: dict[str, tuple[str, str]] = field(default_factory=dict)  # source path -> (key, HTML)
+    # source path -> (key, HTML as UTF-8): bytes, as a str holding one character outside Latin-1
+    # (a ▲) takes two or four bytes a character, and at 5,000 studies this is most of what is kept
+    output: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     renders: dict[str, str] = field(default_factory=dict)  # the generator's renders by key (render.render_pages)
     downloads: dict[str, dict] = field(default_factory=dict)  # each study's part of the downloads (export.downloads)
     signature: str = ""
@@ -111,7 +113,7 @@ class Kept:
         # but before printing it leaves a conversion newer than the kept HTML, and the two must not mix.
         if not (kept and kept[0] == key and converted is not None and converted.key == key):
             return False
-        page.kept_html = kept[1]
+        page.kept_html = kept[1].decode("utf-8")
         page.meta["template"] = TEMPLATE
         self.hits["printed"] += 1
         return True
@@ -119,7 +121,7 @@ class Kept:
     def keep_output(self, page, output: str) -> None:
         key = getattr(page, "kept_key", None)
         if key is not None:
-            self.output[page.file.src_uri] = (key, output)
+            self.output[page.file.src_uri] = (key, output.encode("utf-8"))
 
 
 class KeptPage(Page):
