@@ -16,12 +16,9 @@ from .problems import Problem, path_str
 SMALL_GROUP = 5  # default for site.small_group_below: fewer studies than this, say the figure rests on very few
 
 # Why a value is missing. The words readers see come from here and nowhere else.
-NOT_REPORTED, NOT_YET_TRANSCRIBED = "not-reported", "not-yet-transcribed"
-MISSING_WORDS = {NOT_REPORTED: "not reported", NOT_YET_TRANSCRIBED: "not yet transcribed"}
-# Study-file fields that hold the review's own data (its Table 3, its quality ratings). A null there
-# means the review gives the value in a part we could not read, never that the source left it out.
-REVIEW_FIELDS = ("review_reference", "overall_effect", "review_finding", "outcomes", "outcomes[].effect",
-                 "outcomes[].effect_size", "quality.global", "quality.components")
+NOT_REPORTED, NOT_YET_TRANSCRIBED, SOURCES_DISAGREE = "not-reported", "not-yet-transcribed", "sources-disagree"
+MISSING_WORDS = {NOT_REPORTED: "not reported", NOT_YET_TRANSCRIBED: "not yet transcribed",
+                 SOURCES_DISAGREE: "the sources disagree"}
 
 
 @dataclass(frozen=True)
@@ -57,16 +54,25 @@ def present_review(review: dict) -> dict:
     return walk(review, "")
 
 
+def study_missing(study: dict, path: str) -> Missing:
+    """Why a study file has no value at a dotted path (sample.size, outcomes[0].effect_size): its
+    `missing` list, or 'not yet transcribed', so that a null never claims the source left it out."""
+    reasons = {entry["field"]: entry["status"] for entry in study.get("missing") or []}
+    return Missing(reasons.get(path, NOT_YET_TRANSCRIBED))
+
+
 def present_study(study: dict) -> dict:
-    """A study for the pages: nulls in the review's own data (REVIEW_FIELDS) become 'not yet
-    transcribed'; every other null stays null and prints as 'not reported'."""
+    """A study for the pages: every null value becomes a Missing with its reason (study_missing);
+    notes (fields named ...note) and `updated` stay null, as they only say there is nothing to add."""
+    reasons = {entry["field"]: entry["status"] for entry in study.get("missing") or []}
+
     def walk(value, path):
         if isinstance(value, dict):
             return {k: walk(v, f"{path}.{k}" if path else k) for k, v in value.items()}
-        if isinstance(value, list) and path in ("outcomes",):
-            return [walk(v, f"{path}[]") for v in value]
-        if value is None and path in REVIEW_FIELDS:
-            return Missing(NOT_YET_TRANSCRIBED)
+        if isinstance(value, list) and path == "outcomes":
+            return [walk(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        if value is None and not path.endswith("note") and path != "updated":
+            return Missing(reasons.get(path, NOT_YET_TRANSCRIBED))
         return value
     return walk(study, "")
 

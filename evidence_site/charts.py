@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from markupsafe import Markup
 
-from .aggregate import Category, Count, GroupRow, Missing, Summary, missing, study_name
+from .aggregate import Category, Count, GroupRow, Missing, Summary, missing, study_missing, study_name
 
 # Font sizes in SVG user units, and the average glyph width as a share of the font size (a
 # little above the real average of the sans-serif fonts browsers fall back to, so that labels
@@ -177,7 +177,7 @@ class StudyRow:
     name: str
     y: float
     h: float
-    n: int | None  # participants
+    n: int | Missing  # participants, or why the file has no number
     n_text: str
     quality: Rating | None
     cells: tuple[EffectCell, ...]
@@ -508,10 +508,10 @@ def effect_direction(review: dict, studies: list[dict], summary: Summary, type_k
                 mid = c.x + c.w / 2
                 cells.append(EffectCell(key=c.key, x=c.x, marks=tuple(
                     Mark(effect=e, x=mid + (i - (len(shown) - 1) / 2) * 12) for i, e in enumerate(shown))))
-            size = s["sample"]["size"]
+            size = s["sample"]["size"] if s["sample"]["size"] is not None else study_missing(s, "sample.size")
             rows.append(StudyRow(
                 id=s["id"], name=names[s["id"]], y=y, h=row_h, n=size,
-                n_text=f"n = {size}" if size is not None else "n not reported",
+                n_text=f"n: {size}" if isinstance(size, Missing) else f"n = {size}",
                 quality=ratings.get(s["quality"]["global"]), cells=tuple(cells),
                 outcomes_unread=s["outcomes"] is None))
             y += row_h

@@ -115,7 +115,9 @@ def datapackage(review: dict, studies: list[dict]) -> dict:
         "title": f"Included studies of: {c['title']}",
         "description": f"Study-level data transcribed from the studies included in the review doi:{c['doi']}. "
                        f"{len(studies)} of {review['reported']['included_studies']} included studies are transcribed. "
-                       "Empty cells are values the sources do not report.",
+                       "An empty cell is a value this site does not have, mostly not yet transcribed; studies.json "
+                       "lists under each study's `missing` the values its source does not report or its sources "
+                       "disagree on, and under `inferred` the values worked out rather than read.",
         "version": __version__,
         # The site's terms for its transcription of the data (review.yml site.license); the review
         # itself is the source, under its publisher's terms.

@@ -135,9 +135,9 @@ def doi_url(doi: str | None) -> Markup | None:
     return Markup.escape("https://doi.org/" + quote(doi, safe="/:;()._-"))
 
 
-def join_list(values) -> str | None:
+def join_list(values) -> str | Missing | None:
     if not values:
-        return None
+        return values if isinstance(values, Missing) else None  # a missing list keeps its reason
     return ", ".join(str(v) for v in values)
 
 

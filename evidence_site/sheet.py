@@ -1,8 +1,9 @@
 """Extraction sheets: `template-sheet` writes a spreadsheet with a column per study field (from the
 study schema), `import` turns a filled one into study files.
 
-One row is one study. Outcomes and inferred values take repeated columns (outcome_1_domain,
-outcome_2_domain, ...); lists of names (authors, country, platforms, sources) go in one cell,
+One row is one study. Outcomes, inferred values and the reasons values are missing take repeated
+columns (outcome_1_domain, outcome_2_domain, ...); lists of names (authors, country, platforms,
+sources) go in one cell,
 separated by semicolons; an empty cell is null. Column names shared with the site's
 /data/studies.csv download mean the same and are written the same way, so that file imports too.
 
@@ -41,9 +42,9 @@ SHORT = {"citation.authors": "authors", "citation.year": "year", "citation.year_
          "sample.population": "population", "sample.mean_age": "mean_age",
          "sample.percent_female": "percent_female", "intervention.description": "intervention",
          "intervention.platforms": "platforms", "intervention.duration": "duration"}
-REPEATED = {"outcomes": "outcome", "inferred": "inferred"}  # list of records -> column prefix
+REPEATED = {"outcomes": "outcome", "inferred": "inferred", "missing": "missing"}  # list of records -> column prefix
 MAPS = {"quality.components": ("quality", "quality_components")}  # keyed by codebook keys -> prefix, group
-TEMPLATE_REPEATS = 5  # empty outcome and inferred column groups in a fresh template
+TEMPLATE_REPEATS = 5  # empty outcome, inferred and missing column groups in a fresh template
 SEPARATOR = ";"
 
 
@@ -310,7 +311,7 @@ def parse_rows(table: list[list[str]], codebook: dict, file: str) -> tuple[list[
     header = [h.strip() for h in (table[0] if table else [])]
     repeats = {}
     for name in header:
-        match = re.fullmatch(r"(outcome|inferred)_([1-9][0-9]{0,2})_[a-z_]+", name)
+        match = re.fullmatch(rf"({'|'.join(REPEATED.values())})_([1-9][0-9]{{0,2}})_[a-z_]+", name)
         if match:
             key = next(k for k, v in REPEATED.items() if v == match.group(1))
             repeats[key] = max(repeats.get(key, 0), int(match.group(2)))
@@ -379,7 +380,10 @@ def _row(number: int, cells: dict, cols: dict[str, Column], codebook: dict) -> R
             for sub, place in group["where"].items():
                 where[(name, index, sub)] = place
             where.setdefault((name, index), next(iter(group["where"].values())))
-        data[name] = records if records or name == "inferred" else None
+        if records or name == "inferred":
+            data[name] = records
+        elif name == "outcomes":  # no outcome given: not yet transcribed; no missing entry: none needed
+            data[name] = None
     _fallbacks(data, cells, where, codebook)
     if not data.get("id") and data["citation"].get("authors") and isinstance(data["citation"].get("year"), int):
         from .importers import slug

@@ -304,39 +304,50 @@ def free_id(study_id: str, taken: set[str]) -> str | None:
     return next((base + letter for letter in "bcdefghijklmnopqrstuvwxyz" if base + letter not in taken), None)
 
 
-def inferred_problems(doc: Document, absent: frozenset = frozenset()) -> list[Problem]:
-    """Each entry of `inferred` must name a field that exists in the file (absent: top-level fields
-    already reported as missing, not to be reported twice)."""
+def field_list_problems(doc: Document, absent: frozenset = frozenset()) -> list[Problem]:
+    """Each entry of `inferred` and of `missing` must name a field that exists in the file; an entry
+    of `missing` must name a null field, once (absent: top-level fields already reported as missing,
+    not to be reported twice)."""
     problems = []
-    entries = doc.data.get("inferred")
-    form = schemas.node_at("study", ("inferred", 0, "field"))["pattern"]
-    for i, entry in enumerate(entries if isinstance(entries, list) else []):
-        if not isinstance(entry, dict) or not isinstance(entry.get("field"), str) \
-                or not re.search(form, entry["field"]):  # the schema reports a path of the wrong form
-            continue
-        if re.split(r"[.\[]", entry["field"])[0] in absent:  # reported as missing or mis-indented already
-            continue
-        if not _has_path(doc.data, entry["field"]):
-            problems.append(doc.problem(
-                ("inferred", i, "field"),
-                f"names '{entry['field']}', which is not a field of this file; use a path such as "
-                "country or outcomes[0].effect", "unknown-path"))
+    for key, example in (("inferred", "country or outcomes[0].effect"), ("missing", "sample.mean_age")):
+        entries = doc.data.get(key)
+        form = schemas.node_at("study", (key, 0, "field"))["pattern"]
+        named: dict[str, int] = {}
+        for i, entry in enumerate(entries if isinstance(entries, list) else []):
+            if not isinstance(entry, dict) or not isinstance(entry.get("field"), str) \
+                    or not re.search(form, entry["field"]):  # the schema reports a path of the wrong form
+                continue
+            field = entry["field"]
+            if re.split(r"[.\[]", field)[0] in absent:  # reported as missing or mis-indented already
+                continue
+            found, value = _at_path(doc.data, field)
+            if not found:
+                problems.append(doc.problem((key, i, "field"), f"names '{field}', which is not a field of this "
+                                            f"file; use a path such as {example}", "unknown-path"))
+            elif key == "missing" and value is not None:
+                problems.append(doc.problem((key, i, "field"), f"names '{field}', which has a value here; list "
+                                            "only fields that are null", "not-null"))
+            elif key == "missing" and field in named:
+                problems.append(doc.problem((key, i, "field"), f"names '{field}' again; it is already listed as "
+                                            f"missing[{named[field]}]; keep one", "duplicate-entry"))
+            named.setdefault(field, i)
     return problems
 
 
-def _has_path(data, dotted: str) -> bool:
+def _at_path(data, dotted: str) -> tuple[bool, object]:
+    """(whether data has the dotted path, the value there)."""
     node = data
     for part in dotted.split("."):
         name, _, index = part.partition("[")
         if not isinstance(node, dict) or name not in node:
-            return False
+            return False, None
         node = node[name]
         if index:
             i = int(index.rstrip("]"))
             if not isinstance(node, list) or i >= len(node):
-                return False
+                return False, None
             node = node[i]
-    return True
+    return True, node
 
 
 def today() -> datetime.date:
@@ -378,7 +389,7 @@ def validate_studies(docs: list[Document], codebook: dict | None, now: datetime.
         named = {p.path for p in found}  # a value outside the codebook: its form is the same mistake
         found += [p for p in schema_problems(doc, "study") if p.path not in named]
         absent = frozenset(p.path.split(".")[-1] for p in found if p.code in ("missing-field", "mis-indented"))
-        found += inferred_problems(doc, absent) + future_problems(doc, now) + date_problems(doc, "study", now)
+        found += field_list_problems(doc, absent) + future_problems(doc, now) + date_problems(doc, "study", now)
         found += study_date_problems(doc, review)
         problems += found
     flagged = {(p.file, p.path) for p in problems}

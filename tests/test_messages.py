@@ -490,6 +490,22 @@ def test_validator_problem_codes(project, old, new, expected):
     ]
 
 
+@pytest.mark.parametrize("entries, expected", [
+    ("  - field: sample.mean_age\n    status: not-reported\n  - field: sample.mean_age\n    status: not-reported\n",
+     "missing[1].field: names 'sample.mean_age' again; it is already listed as missing[0]; keep one "
+     "[duplicate-entry]"),
+    ("  - field: sample.size\n    status: not-reported\n",
+     "missing[0].field: names 'sample.size', which has a value here; list only fields that are null [not-null]"),
+    ("  - field: sample.age\n    status: not-reported\n",
+     "missing[0].field: names 'sample.age', which is not a field of this file; use a path such as sample.mean_age "
+     "[unknown-path]"),
+])
+def test_missing_entries_name_null_fields_once(project, entries, expected):
+    text = edited("sources:\n", "missing:\n" + entries + "sources:\n")
+    problem_line = [i for i, line in enumerate(text.splitlines(), 1) if line.startswith("  - field:")][-1]
+    assert problems_after(project, {"brown-2020.yml": text}) == [f"studies/brown-2020.yml:{problem_line}:5: {expected}"]
+
+
 def test_review_arithmetic_problem(madeup):
     from evidence_site.build import prepare
     from evidence_site.problems import InputError

@@ -54,6 +54,8 @@ def test_template_columns_come_from_the_schema_and_the_codebook(project, capsys,
     assert [n for n in names if n.startswith("outcome_")] == [f"outcome_{i}_{s}" for i in range(1, 6) for s in subs]
     assert [n for n in names if n.startswith("inferred_")] == [f"inferred_{i}_{s}" for i in range(1, 6)
                                                               for s in ("field", "reason")]
+    assert [n for n in names if n.startswith("missing_")] == [f"missing_{i}_{s}" for i in range(1, 6)
+                                                             for s in ("field", "status")]
     for item in review["codebook"]["quality_components"]:
         assert f"quality_{item['key'].replace('-', '_')}" in names
     readme = (tmp_path / "extraction.README.md").read_text(encoding="utf-8")
@@ -64,14 +66,14 @@ def test_template_columns_come_from_the_schema_and_the_codebook(project, capsys,
             assert f"| `{item['key']}` |" in readme
     # every leaf field of the schema has a column (objects are spread over their fields' columns)
     leaves = {f["path"] for f in study_fields() if f["type"] not in ("mapping",)}
-    assert leaves - {"citation", "sample", "intervention", "quality"} <= _fields_of(names, review) | {"outcomes",
-                                                                                                    "inferred"}
+    assert leaves - {"citation", "sample", "intervention", "quality"} <= _fields_of(names, review) | {
+        "outcomes", "inferred", "missing"}
 
 
 def _fields_of(names, review):
     from evidence_site.sheet import columns
 
-    cols = columns(review["codebook"], {"outcomes": 5, "inferred": 5})
+    cols = columns(review["codebook"], {"outcomes": 5, "inferred": 5, "missing": 5})
     assert [c.name for c in cols] == names
     return {c.field for c in cols}
 

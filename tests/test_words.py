@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evidence_site.aggregate import (NOT_YET_TRANSCRIBED, REVIEW_FIELDS, Count, Missing, codebook_labels,
+from evidence_site.aggregate import (NOT_YET_TRANSCRIBED, Count, Missing, codebook_labels,
                                      present_review, present_study)
 from evidence_site.build import build, prepare
 from evidence_site.pages import page_info
@@ -133,15 +133,50 @@ def test_missing_reasons_come_from_the_data(madeup, madeup_pages):
     assert "Records screened by title and abstract: not reported" in madeup_pages["methods.md"]
 
 
-def test_review_data_in_study_files_is_not_yet_transcribed():
-    study = {"overall_effect": None, "review_finding": None, "outcomes": None, "country": None,
-             "quality": {"global": None, "components": None}, "sample": {"size": None}}
+def test_a_null_in_a_study_file_is_not_yet_transcribed_unless_missing_says_why():
+    """A null never says the source left the value out: that takes an entry under `missing`."""
+    study = {"overall_effect": None, "review_finding": None, "country": None, "design": "Trial",
+             "quality": {"global": None, "components": None}, "sample": {"size": None, "size_note": None},
+             "outcomes": [{"domain": "d", "instrument": None, "effect_size": None, "note": None}],
+             "overall_effect_note": None, "updated": None,
+             "missing": [{"field": "sample.size", "status": "sources-disagree"},
+                         {"field": "outcomes[0].effect_size", "status": "not-reported"}]}
     view = present_study(study)
-    for path in ("overall_effect", "review_finding", "outcomes"):
+    for path in ("overall_effect", "review_finding", "country"):
         assert str(view[path]) == "not yet transcribed", path
     assert str(view["quality"]["global"]) == "not yet transcribed"
-    assert view["country"] is None and view["sample"]["size"] is None  # the primary study's own: not reported
-    assert {"overall_effect", "quality.global", "outcomes[].effect"} <= set(REVIEW_FIELDS)
+    assert str(view["outcomes"][0]["instrument"]) == "not yet transcribed"
+    assert str(view["sample"]["size"]) == "the sources disagree"
+    assert str(view["outcomes"][0]["effect_size"]) == "not reported"
+    assert view["design"] == "Trial"
+    # notes and the date of the last change say only that there is nothing to add
+    assert view["sample"]["size_note"] is None and view["outcomes"][0]["note"] is None
+    assert view["overall_effect_note"] is None and view["updated"] is None
+
+
+def test_a_study_page_shows_each_missing_value_with_its_reason(madeup):
+    study = copy.deepcopy(madeup.studies[0])
+    study["sample"].update(size=None, mean_age=None)
+    study["missing"] = [{"field": "sample.size", "status": "sources-disagree"},
+                        {"field": "sample.mean_age", "status": "not-reported"}]
+    pages = render_pages(madeup.review, [study, *madeup.studies[1:]], madeup.summary)
+    facts = dict(re.findall(r"<dt>(.*?)</dt> <dd>(.*?)</dd>", pages[f"studies/{study['id']}.md"]))
+    assert text_of(facts["Participants"]) == "the sources disagree"
+    assert text_of(facts["Mean age"]) == "not reported"
+    assert text_of(facts["Women"]) == ("not yet transcribed" if study["sample"]["percent_female"] is None
+                                       else f"{study['sample']['percent_female']}%")
+
+
+def test_real_study_pages_say_not_reported_only_where_the_file_says_so(built_site):
+    """On every study page, "not reported" and "the sources disagree" appear only for fields the
+    study file lists under `missing` with that status; every other null is "not yet transcribed"."""
+    for path in (ROOT / "studies").glob("*.yml"):
+        study = yaml.safe_load(path.read_text(encoding="utf-8"))
+        statuses = {entry["status"] for entry in study.get("missing") or []}
+        text = text_of((built_site / "studies" / study["id"] / "index.html").read_text(encoding="utf-8"))
+        facts = text.split("Review's overall classification", 1)[-1].split("How sure is this record?", 1)[0]
+        assert ("not reported" in facts) <= ("not-reported" in statuses), path.name
+        assert ("the sources disagree" in facts) <= ("sources-disagree" in statuses), path.name
 
 
 def _nulls(value, path=""):
