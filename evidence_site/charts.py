@@ -594,16 +594,22 @@ def gap_map(review: dict, studies: list[dict], summary: Summary) -> GapMap:
     width = max(col.end(len(columns)), _headings_reach(columns)) + 8
     where = (f"it shows only the {summary.transcribed.n} transcribed study files, "
              f"not all {summary.included} studies the review included")
+    unread = sum(s["outcomes"] is None for s in studies)  # files whose outcome list is not yet transcribed
+    by = [] if summary.transcribed.n >= summary.included else ["by a study that is not transcribed yet"]
+    if unread:
+        by.append("by the study file here" if unread == 1 else f"by one of the {unread} study files here")
+        by[-1] += " whose outcomes are not yet transcribed"
+    fill = f"a gap may be filled {' or '.join(by)}" if by else "a gap is a pair no included study measured"
     desc = (f"{len(rows)} types of intervention in rows, {len(columns)} outcomes in columns; each cell gives the number "
             f"of study files that measured the outcome and how many of them were classed {favourable.label.lower()} on it. "
             f"{_plural(filled, 'pair has', 'pairs have')} at least one study file and {_plural(gaps, 'is a gap', 'are gaps')}"
             + (f"; {_plural(len(empty_types), 'type has', 'types have')} no study file yet" if empty_types else "")
-            + f". Like the figure, {where}.")
+            + f". Like the figure, {where}; {fill}.")
     return GapMap(
         id="gap-map", title="Evidence gap map", desc=desc,
         caption=(f"Evidence gap map: for each type of intervention and outcome, how many study files measured it "
                  f"and how many of those were classed {favourable.label.lower()} on it. Be careful: {where}; "
-                 f"a gap may be filled by a study that is not transcribed yet."),
+                 f"{fill}."),
         width=width, height=row.end(len(rows)) + 6, cells_w=col.end(len(columns)) - col.start,
         columns=columns, rows=tuple(rows), favourable=favourable,
         legend=tuple([LegendItem(kind="text", mark="3", label="study files that measured it"),
