@@ -23,6 +23,7 @@ from .aggregate import Missing, Summary, changes, codebook_labels, present_revie
 from .citation import review_citations
 from .fields import study_fields
 from .load import load_bytes
+from .provenance import field_label
 from .report import reporter
 from .validate import codebook_problems
 
@@ -181,6 +182,7 @@ def environment() -> Environment:
                        preformatted=preformatted, study_name=study_name,
                        path=relative_path, html_block=html_block, permalink=permalink)
     env.filters["num"] = svg_number  # chart coordinates: a number, never text
+    env.filters["field_label"] = field_label  # a study file's field as its page names it
     env.filters.update(plural=plural, long_date=long_date, more_or_less=more_or_less)
     env.tests["missing"] = lambda value: value is None or isinstance(value, Missing)
     return env
