@@ -19,6 +19,7 @@ from typing import ClassVar
 from markupsafe import Markup
 
 from .aggregate import Category, Count, GroupRow, Missing, Summary, missing, study_missing, study_name
+from .provenance import is_inferred
 
 # Font sizes in SVG user units, and the average glyph width as a share of the font size (a
 # little above the real average of the sans-serif fonts browsers fall back to, so that labels
@@ -154,10 +155,12 @@ class Chart:
 
 @dataclass(frozen=True, kw_only=True)
 class Mark:
-    """An effect class's symbol in a cell, centred at x."""
+    """An effect class's symbol in a cell, centred at x; inferred: this site worked the class out (the
+    study file lists it under `inferred`), so it is marked as the site's, not the review's."""
 
     effect: Category
     x: float
+    inferred: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -207,6 +210,7 @@ class EffectDirection(Chart):
     head_h: float
     columns: tuple[Column, ...]
     groups: tuple[Group, ...]
+    inferred_marks: int  # classes this site worked out, marked INFERRED_MARK
 
     @property
     def drawn(self) -> bool:
@@ -224,6 +228,7 @@ class GapCell:
     mid: float
     studies: int  # study files that measured it
     improved: int  # of those, in the favourable class
+    improved_inferred: int  # of those, the ones whose favourable class this site worked out (INFERRED_MARK)
     listing: str | None  # the page that lists exactly these study files (render.study_listings)
     link_label: str  # starts with the cell's visible text ("3 ▲2"), as its accessible name must
     share: Count | None  # counted here: no interval
@@ -255,6 +260,10 @@ class GapMap(Chart):
     columns: tuple[Column, ...]
     rows: tuple[GapRow, ...]
     favourable: Category
+
+    def improved_inferred(self, key: str) -> int:
+        """Study files, of every type, whose favourable class on outcome key this site worked out."""
+        return sum(c.improved_inferred for r in self.rows for c in r.cells if c.key == key)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -417,6 +426,12 @@ def _effects(review: dict) -> dict[str, Category]:
     return {e["key"]: Category.of(e, effect=True) for e in review["codebook"]["effects"]}
 
 
+# A classification this site worked out from the review's text (the study file lists it under
+# `inferred`), not one the review gives: marked so in the figures, their tables and their data.
+INFERRED_MARK = "†"
+INFERRED_WORDS = "worked out by this site from the review's text; see the study page"
+INFERRED_CSV = "worked out by this site"
+
 UNREAD = "Not yet transcribed"  # the review gives the value, but the copies we have did not show it
 # A direction the review recorded but the copies we have did not show: drawn as a question mark.
 UNKNOWN_EFFECT = Category(key="unknown", label="not readable", definition="the review's classification could not be read",
@@ -500,14 +515,18 @@ def effect_direction(review: dict, studies: list[dict], summary: Summary, type_k
         for s in mine:
             cells = []
             for h, c in zip(headings, columns):
-                if h is overall:
-                    found = [s["overall_effect"]]
+                if h is overall:  # the review's verdict on the study (its class word read from the review's
+                    found = [(s["overall_effect"], None)]  # symbol, which each study page explains): not marked
                 else:
-                    found = [o["effect"] for o in (s["outcomes"] or []) if o["domain"] == c.key]
-                shown = [effects[k] for k in effects if k in found] + ([UNKNOWN_EFFECT] if None in found else [])
+                    found = [(o["effect"], f"outcomes[{i}].effect") for i, o in enumerate(s["outcomes"] or [])
+                             if o["domain"] == c.key]
+                shown = [(effects[k], _worked_out(s, found, k)) for k in effects if k in dict(found)]
+                shown += [(UNKNOWN_EFFECT, False)] if None in dict(found) else []
+                step = 16 if any(inferred for _, inferred in shown) else 12  # room for the mark after a symbol
                 mid = c.x + c.w / 2
                 cells.append(EffectCell(key=c.key, x=c.x, marks=tuple(
-                    Mark(effect=e, x=mid + (i - (len(shown) - 1) / 2) * 12) for i, e in enumerate(shown))))
+                    Mark(effect=e, x=mid + (i - (len(shown) - 1) / 2) * step, inferred=inferred)
+                    for i, (e, inferred) in enumerate(shown))))
             size = s["sample"]["size"] if s["sample"]["size"] is not None else study_missing(s, "sample.size")
             rows.append(StudyRow(
                 id=s["id"], name=names[s["id"]], y=y, h=row_h, n=size,
@@ -523,11 +542,19 @@ def effect_direction(review: dict, studies: list[dict], summary: Summary, type_k
     scope = "" if type_key is None else f"{types[0].label} studies only. "
     where = f"The study files cover {_coverage(summary)}"
     n_rows = sum(len(g.rows) for g in groups)
+    worked_out = sum(mk.inferred for g in groups for r in g.rows for c in r.cells for mk in c.marks)
+    counts = [f"{n} as {label}" for label, n in overall_counts]
+    # Counts of the study files here, said so: quoted alone, they must not read as the review's totals.
     desc = (f"{scope}{_plural(n_rows, 'study file', 'study files')} in rows"
             + (", grouped by type of intervention" if type_key is None else "")
             + f"; the review's overall classification and {len(codebook['outcomes'])} outcomes in columns. "
-            + "Overall, the review classed " + ", ".join(f"{n} as {label}" for label, n in overall_counts)
-            + (f", and {unread} could not be read" if unread else "") + ". "
+            + f"Overall, of the {_plural(n_rows, 'study file', 'study files')} here"
+            + (" (not all the studies the review included)" if summary.transcribed.n < summary.included else "")
+            + f", the review classed {', '.join(counts[:-1]) + ' and ' if len(counts) > 1 else ''}"
+            + f"{counts[-1]}" + (f"; for {unread} its class could not be read" if unread else "") + ". "
+            + (f"{_plural(worked_out, 'class', 'classes')} on single outcomes, marked {INFERRED_MARK}, "
+               f"{'was' if worked_out == 1 else 'were'} worked out by this site from the review's text; "
+               f"each study page says how. " if worked_out else "")
             + f"Quality is rated for {sum(s['quality']['global'] is not None for s in chosen)} of them. {where}.")
     shown_keys = {mk.effect.key for g in groups for r in g.rows for c in r.cells for mk in c.marks}
     suffix = "all" if type_key is None else type_key
@@ -535,16 +562,27 @@ def effect_direction(review: dict, studies: list[dict], summary: Summary, type_k
     return EffectDirection(
         id=f"ed-{suffix}", title=title, desc=desc,
         caption=(f"Effect direction plot{'' if type_key is None else ' for ' + types[0].label.lower() + ' studies'}: "
-                 f"the direction of effect the review recorded for each study file and outcome. "
-                 f"{where}, so studies without a file are missing here."),
+                 f"the direction of effect the review recorded for each study file and outcome"
+                 + (f", except where marked {INFERRED_MARK}: those classes were worked out by this site from the "
+                    f"review's text" if worked_out else "")
+                 + f". {where}, so studies without a file are missing here."),
         width=width, height=y + 6, quality_x=quality_x, head_h=head_h, columns=columns, groups=tuple(groups),
+        inferred_marks=worked_out,
         legend=tuple([LegendItem(kind="symbol", effect=e, label=e.label) for k, e in effects.items() if k in shown_keys]
                      + ([LegendItem(kind="symbol", effect=UNKNOWN_EFFECT, label=UNKNOWN_EFFECT.definition)]
                         if "unknown" in shown_keys else [])
+                     + ([LegendItem(kind="text", mark=INFERRED_MARK, label=INFERRED_WORDS)] if worked_out else [])
                      + [LegendItem(kind="text", mark="", label="blank: not measured")]
                      + _quality_legend(ratings, {s["quality"]["global"] for s in chosen},
                                        any(s["quality"]["global"] is None for s in chosen))),
     )
+
+
+def _worked_out(study: dict, found: list[tuple], key: str) -> bool:
+    """Whether this site worked out every value that puts the study in effect class key in a cell
+    (found: (class, its field, None for one never marked) for each value in the cell): then the mark is
+    the site's, not the review's."""
+    return all(field is not None and is_inferred(study, field) for effect, field in found if effect == key)
 
 
 # --- evidence gap map ----------------------------------------------------------------------------
@@ -567,8 +605,12 @@ def gap_map(review: dict, studies: list[dict], summary: Summary) -> GapMap:
         cells = []
         for c in columns:
             measured = [s for s in mine if any(o["domain"] == c.key for o in (s["outcomes"] or []))]
-            improved = sum(any(o["domain"] == c.key and o["effect"] == favourable.key
-                               for o in s["outcomes"]) for s in measured)
+            found = {s["id"]: [(o["effect"], f"outcomes[{i}].effect") for i, o in enumerate(s["outcomes"])
+                               if o["domain"] == c.key] for s in measured}
+            favoured = [s for s in measured if favourable.key in dict(found[s["id"]])]
+            improved = len(favoured)
+            worked_out = sum(_worked_out(s, found[s["id"]], favourable.key) for s in favoured)
+            mark = INFERRED_MARK if worked_out else ""
             rated = [ratings[s["quality"]["global"]] for s in measured if s["quality"]["global"] in ratings]
             mix = [(q.label, sum(s["quality"]["global"] == k for s in measured)) for k, q in ratings.items()]
             mix = [(label, n) for label, n in mix if n]
@@ -577,10 +619,11 @@ def gap_map(review: dict, studies: list[dict], summary: Summary) -> GapMap:
                 mix.append(("not yet transcribed", unrated))
             cells.append(GapCell(
                 key=c.key, label=c.label, x=c.x, w=c.w, mid=c.x + c.w / 2, studies=len(measured), improved=improved,
-                listing=f"studies/type/{t.key}/outcome/{c.key}/" if measured else None,
-                link_label=(f"{len(measured)} {favourable.symbol}{improved}: {t.label}, {c.label.lower()}, "
+                improved_inferred=worked_out, listing=f"studies/type/{t.key}/outcome/{c.key}/" if measured else None,
+                link_label=(f"{len(measured)} {favourable.symbol}{improved}{mark}: {t.label}, {c.label.lower()}, "
                             f"{_plural(len(measured), 'study file', 'study files')}, {improved} "
-                            f"{favourable.label.lower()}; list them"),
+                            f"{favourable.label.lower()}"
+                            + (f" ({worked_out} worked out by this site)" if worked_out else "") + "; list them"),
                 share=Count(improved, len(measured), False, summary.small_group_below) if measured else None,
                 weakest=min(rated, key=lambda q: q.filled) if rated else None,
                 quality_mix=tuple(mix), names=tuple(study_name(s) for s in measured)))
@@ -605,6 +648,11 @@ def gap_map(review: dict, studies: list[dict], summary: Summary) -> GapMap:
             f"{_plural(filled, 'pair has', 'pairs have')} at least one study file and {_plural(gaps, 'is a gap', 'are gaps')}"
             + (f"; {_plural(len(empty_types), 'type has', 'types have')} no study file yet" if empty_types else "")
             + f". Like the figure, {where}; {fill}.")
+    marked = sum(c.improved_inferred > 0 for r in rows for c in r.cells)
+    if marked:
+        desc += (f" In {_plural(marked, 'cell', 'cells')}, marked {INFERRED_MARK}, the count of studies classed "
+                 f"{favourable.label.lower()} includes a class on that outcome worked out by this site from the "
+                 f"review's text; each study page says how.")
     return GapMap(
         id="gap-map", title="Evidence gap map", desc=desc,
         caption=(f"Evidence gap map: for each type of intervention and outcome, how many study files measured it "
@@ -617,6 +665,8 @@ def gap_map(review: dict, studies: list[dict], summary: Summary) -> GapMap:
                                  label=f"of those, {favourable.label.lower()} on it"),
                       LegendItem(kind="gap", label="dashed, empty: a gap, no study file measured it")]
                      + ([LegendItem(kind="hatch", label="hatched: no study file of this type yet")] if empty_types else [])
+                     + ([LegendItem(kind="text", mark=INFERRED_MARK,
+                                    label=f"the count includes a class {INFERRED_WORDS}")] if marked else [])
                      + ([LegendItem(kind="text", mark="",
                                     label="shading and bars: the weakest quality rating among its study files")]
                         + [LegendItem(kind="quality", rating=r, label=r.label) for r in ratings.values()
@@ -815,6 +865,7 @@ class Charts:
     quality_reported: QualityReported
     quality_grid: QualityGrid | None
     completeness: Completeness
+    outcome_classes_worked_out: int  # classes on single outcomes this site worked out (marked INFERRED_MARK)
 
 
 def build_charts(review: dict, studies: list[dict], summary: Summary, per_study: bool = True) -> Charts:
@@ -832,4 +883,6 @@ def build_charts(review: dict, studies: list[dict], summary: Summary, per_study:
         quality_reported=quality_reported(review, summary),
         quality_grid=quality_grid(review, studies, summary) if per_study else None,
         completeness=completeness(summary),
+        outcome_classes_worked_out=sum(is_inferred(s, f"outcomes[{i}].effect") for s in studies
+                                       for i, o in enumerate(s["outcomes"] or []) if o["effect"] is not None),
     )

@@ -63,6 +63,8 @@ def study_csl(study: dict) -> dict:
     }
     optional = {"volume": c.get("volume"), "issue": c.get("issue"), "page": c.get("pages"), "DOI": c.get("doi")}
     item.update({k: v for k, v in optional.items() if v})
+    if c.get("print_year") and c["print_year"] != c["year"]:  # the year is the review's (online) one
+        item["note"] = f"Published online {c['year']}; print issue {c['print_year']}"
     if c.get("doi"):
         item["URL"] = f"https://doi.org/{c['doi']}"
     return item
@@ -153,7 +155,8 @@ def _bibtex_entry(item: dict, nouns: set[str]) -> str:
     key = item["id"] if item["id"] != "review" else _bibtex_key(item)
     fields = {"title": protect(item["title"], nouns), "journal": item["container-title"],
               "year": str(item["issued"]["date-parts"][0][0])}
-    for csl_key, bib_key in (("volume", "volume"), ("issue", "number"), ("page", "pages"), ("DOI", "doi")):
+    for csl_key, bib_key in (("volume", "volume"), ("issue", "number"), ("page", "pages"), ("DOI", "doi"),
+                             ("note", "note")):
         if item.get(csl_key):
             fields[bib_key] = str(item[csl_key])
     persons = {"author": [Person(first=a.get("given", ""), last=a["family"]) for a in item["author"]]}
@@ -179,9 +182,9 @@ def ris(items: list[dict]) -> str:
             "year": str(item["issued"]["date-parts"][0][0]),
         }
         for csl_key, ris_key in (("volume", "volume"), ("issue", "number"), ("page", "start_page"), ("DOI", "doi"),
-                                 ("URL", "urls")):
+                                 ("URL", "urls"), ("note", "notes")):
             if item.get(csl_key):
-                entry[ris_key] = [item[csl_key]] if ris_key == "urls" else str(item[csl_key])
+                entry[ris_key] = [item[csl_key]] if ris_key in ("urls", "notes") else str(item[csl_key])
         entries.append(entry)
     return rispy.dumps(entries, implementation=_RisWriter)
 

@@ -18,11 +18,12 @@ from markupsafe import Markup
 
 from . import PACKAGE_DIR
 from .cache import Reused
-from .charts import Charts, build_charts, effect_direction, svg_number
+from .charts import INFERRED_MARK, INFERRED_WORDS, Charts, build_charts, effect_direction, svg_number
 from .aggregate import Missing, Summary, changes, codebook_labels, present_review, present_study, study_name
 from .citation import review_citations
 from .fields import study_fields
 from .load import load_bytes
+from .provenance import field_label
 from .report import reporter
 from .validate import codebook_problems
 
@@ -181,6 +182,8 @@ def environment() -> Environment:
                        preformatted=preformatted, study_name=study_name,
                        path=relative_path, html_block=html_block, permalink=permalink)
     env.filters["num"] = svg_number  # chart coordinates: a number, never text
+    env.filters["field_label"] = field_label  # a study file's field as its page names it
+    env.globals.update(inferred_mark=INFERRED_MARK, inferred_words=INFERRED_WORDS)  # a class this site worked out
     env.filters.update(plural=plural, long_date=long_date, more_or_less=more_or_less)
     env.tests["missing"] = lambda value: value is None or isinstance(value, Missing)
     return env

@@ -25,7 +25,8 @@ from markupsafe import Markup
 
 from . import PACKAGE_DIR
 from .cache import write_entry
-from .charts import SMALL, Chart, Charts, EffectCell, LegendItem, StudyRow, text_width, wrap
+from .charts import (INFERRED_CSV, INFERRED_MARK, SMALL, Chart, Charts, EffectCell, LegendItem, StudyRow, text_width,
+                     wrap)
 
 FONT_DIR = PACKAGE_DIR / "fonts"
 FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"
@@ -77,12 +78,38 @@ def source_line(review: dict, vancouver: str, site_url: str) -> str:
     return f"Source: {sentence(vancouver)} Figure from the website “{review['site']['title']}”{where}."
 
 
-def licence_line(review: dict) -> str:
+def licence_line(review: dict, whose: str) -> str:
+    """The licence, then whose the figure's numbers are (credit())."""
     lic = terms(review)
     if not lic:
-        return "No licence has been stated for this figure; ask the site's maintainers before reusing it."
-    return (f"Licence: {lic['short']} ({lic['url']}), {lic['holder']}. Credit the review above and this site. "
-            "The findings are the review authors'.")
+        return f"No licence has been stated for this figure; ask the site's maintainers before reusing it. {whose}"
+    return f"Licence: {lic['short']} ({lic['url']}), {lic['holder']}. Credit the review above and this site. {whose}"
+
+
+def credit(figure: Figure, chart: Chart) -> str:
+    """Whose the figure's numbers are, in one or two sentences that can travel with it: the review's
+    own results, or counts of this site's study files (and what this site worked out itself)."""
+    marked = f", except those marked {INFERRED_MARK}, which this site worked out from the review's text"
+    if figure.key == "effect_direction":
+        return (f"The classifications are the review's{marked if chart.inferred_marks else ''}; the rows are this "
+                "site's study files.")
+    if figure.key == "gap_map":
+        inferred = any(c.improved_inferred for r in chart.rows for c in r.cells)
+        return (f"The classifications are the review's{marked if inferred else ''}; the counts are of this site's "
+                "study files.")
+    if figure.key == "prisma":
+        return "The counts are the review's."
+    if figure.key == "quality_reported":
+        worked_out = [r for r in chart.rows if r.rating is None]
+        return "The ratings and their counts are the review's" + (
+            f", except the count of studies whose rating is {worked_out[0].label.lower()}, which this site worked "
+            "out by subtracting the review's counts from its total." if worked_out else ".")
+    if figure.key == "quality_grid":
+        return "The ratings are the review's; the rows are this site's study files that carry a rating."
+    if figure.key == "completeness":
+        return ("The totals by type of intervention are the review's; the transcribed counts are of this site's "
+                "study files, and the missing ones are this site's subtraction.")
+    raise ValueError(f"no credit line for figure {figure.key!r}")  # a new figure must say whose its numbers are
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,6 +121,7 @@ class Kit:
     anchor: str  # the figure's id on the page that shows it
     cite: str  # the review's citation, as a sentence
     licence: dict | None  # the site's terms (terms()), None where none is stated
+    whose: str  # whose the figure's numbers are (credit())
     site_title: str
     snippet: str  # the <iframe> code to paste
 
@@ -104,7 +132,7 @@ def kit(review: dict, vancouver: str, figure: Figure, chart: Chart, site_url: st
     snippet = (f'<iframe src="{embed_url}" title="{_attr(chart.title)}" width="100%" '
                f'height="{height}" loading="lazy" style="border:0"></iframe>')
     return Kit(slug=figure.slug, embed=f"figures/{figure.slug}/", anchor=chart.id, cite=sentence(vancouver),
-               licence=terms(review), site_title=review["site"]["title"], snippet=snippet)
+               licence=terms(review), whose=credit(figure, chart), site_title=review["site"]["title"], snippet=snippet)
 
 
 def _attr(text: str) -> str:
@@ -195,7 +223,7 @@ def download_svg(env, review: dict, figure: Figure, chart: Chart, vancouver: str
     legend, legend_h = _legend_layout(chart.legend, inner_w, y)
     y += legend_h + (8 if legend_h else 0)
     notes = []
-    for text in (source_line(review, vancouver, site_url), licence_line(review)):
+    for text in (source_line(review, vancouver, site_url), licence_line(review, credit(figure, chart))):
         for line in wrap(text, inner_w, SMALL):
             y += 15
             notes.append({"text": line, "y": y})
@@ -231,7 +259,7 @@ def png(svg: str, cache: dict[str, bytes], folder: Path | None = None) -> bytes:
 
 def _not_measured(row: StudyRow, cell: EffectCell) -> str:
     if cell.marks:
-        return "; ".join(m.effect.label for m in cell.marks)
+        return "; ".join(m.effect.label + (f" ({INFERRED_CSV})" if m.inferred else "") for m in cell.marks)
     return "not yet transcribed" if row.outcomes_unread else "not measured"
 
 
@@ -245,11 +273,11 @@ def table_rows(figure: Figure, chart: Chart) -> tuple[list[str], list[list]]:
     elif figure.key == "gap_map":
         fav = chart.favourable.label.lower()
         header = ["intervention_type", "outcome", "study_files_measured", f"of_those_{fav.replace(' ', '_')}",
-                  "quality", "studies"]
+                  f"of_those_{fav.replace(' ', '_')}_{INFERRED_CSV.replace(' ', '_')}", "quality", "studies"]
         rows = []
         for r in chart.rows:
             for c in r.cells:
-                rows.append([r.label, c.label, c.studies, c.improved,
+                rows.append([r.label, c.label, c.studies, c.improved, c.improved_inferred,
                              "; ".join(f"{label}: {n}" for label, n in c.quality_mix) or "none",
                              "; ".join(c.names)])
     elif figure.key == "prisma":

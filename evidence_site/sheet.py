@@ -37,6 +37,7 @@ from .validate import fill_optional, suggestion, validate_review, validate_studi
 # Columns named as /data/studies.csv names them (evidence_site/export.py); the others are the
 # field's path with dots as underscores (sample_size, intervention_type, quality_global).
 SHORT = {"citation.authors": "authors", "citation.year": "year", "citation.year_note": "year_note",
+         "citation.print_year": "print_year",
          "citation.title": "title", "citation.journal": "journal", "citation.volume": "volume",
          "citation.issue": "issue", "citation.pages": "pages", "citation.doi": "doi",
          "sample.population": "population", "sample.mean_age": "mean_age",

@@ -59,17 +59,22 @@ def texts(element: ET.Element, css: str) -> list[str]:
     return [words(t) for t in element.iter(f"{NS}text") if css in classes(t)]
 
 
-def with_components(tmp_path: Path) -> Path:
-    """The made-up review, with component ratings in one study file (the fixture has none)."""
+def madeup_with(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the made-up review in which alpha-2020.yml has `new` in place of `old`."""
     root = tmp_path / "madeup"
     shutil.copytree(MADEUP, root)
     path = root / "studies" / "alpha-2020.yml"
     text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+def with_components(tmp_path: Path) -> Path:
+    """The made-up review, with component ratings in one study file (the fixture has none)."""
     components = ("  components:\n    selection-bias: weak\n    study-design: strong\n    confounders: moderate\n"
                   "    blinding: null\n    data-collection: strong\n    withdrawals: moderate\n")
-    assert "  components: null\n" in text
-    path.write_text(text.replace("  components: null\n", components, 1), encoding="utf-8")
-    return root
+    return madeup_with(tmp_path, "  components: null\n", components)
 
 
 @pytest.fixture(scope="module")
@@ -367,6 +372,82 @@ def test_figures_recompute_when_a_study_file_is_added(tmp_path):
     ed_rows = [g.get("data-study") for g in _svg_in(pages["findings.md"], "ed-all").iter(f"{NS}g") if g.get("data-study")]
     assert sorted(ed_rows) == ["alpha-2020", "beta-2021", "delta-2023", "gamma-2022"]
     assert "4 of the 4 studies the review included" in pages["findings.md"]
+
+
+# --- classes this site worked out (a study file's `inferred`) are marked as the site's ----------------
+
+def with_worked_out_class(tmp_path: Path) -> Path:
+    """The made-up review, in which alpha-2020's class on depression (improved) and its overall class are
+    listed as worked out by this site."""
+    listed = ("inferred:\n  - field: outcomes[0].effect\n    reason: Made up, worked out from the review's text.\n"
+              "  - field: overall_effect\n    reason: Made up, the review's symbol read as a class.\n")
+    return madeup_with(tmp_path, "inferred: []\n", listed)
+
+
+def test_a_class_this_site_worked_out_is_marked_in_the_plot_its_table_csv_and_description(tmp_path):
+    from evidence_site import reuse
+
+    site = prepare(with_worked_out_class(tmp_path))
+    charts = build_charts(site.review, site.studies, site.summary)
+    chart = charts.effect_direction
+    assert chart.inferred_marks == 1 and charts.outcome_classes_worked_out == 1
+    svg = xml(svg_of("effect_direction", chart))
+    row = next(g for g in svg.iter(f"{NS}g") if g.get("data-study") == "alpha-2020")
+    assert [(t.get("data-col"), t.text) for t in row.iter(f"{NS}text") if "es-inferred" in classes(t)] == \
+        [("depression", "†")]  # the overall column is the review's verdict on the study: never marked
+    others = [t for g in svg.iter(f"{NS}g") if g.get("data-study") not in (None, "alpha-2020")
+              for t in g.iter(f"{NS}text") if "es-inferred" in classes(t)]
+    assert not others
+    assert "1 class on single outcomes, marked †, was worked out by this site" in chart.desc
+    assert "except where marked †" in chart.caption
+    assert any(item.mark == "†" and "worked out by this site" in item.label for item in chart.legend)
+    table = xml(table_of("effect_direction", chart))
+    tr = next(tr for tr in table.iter("tr") if tr.get("data-study") == "alpha-2020")
+    cells = {td.get("data-col"): td for td in tr.findall("td")}
+    assert [s.text for s in cells["depression"].iter("sup")] == ["†"]
+    assert "worked out by this site" in words(cells["depression"]) and not list(cells["overall"].iter("sup"))
+    assert "† worked out by this site" in words(table.find(".//caption"))
+    csv_rows = [line.split(",") for line in reuse.data_csv(reuse.FIGURES[0], chart).splitlines()]
+    alpha = next(r for r in csv_rows if r[1] == "alpha-2020")
+    depression = csv_rows[0].index("Depression")
+    assert alpha[depression] == "Improved (worked out by this site)" and alpha[5] == "Improved"
+    # the gap map counts it among the improved, and says so
+    cell = next(c for r in charts.gap_map.rows for c in r.cells if r.key == "therapy-based" and c.key == "depression")
+    assert (cell.studies, cell.improved, cell.improved_inferred) == (2, 1, 1)
+    gap_svg = xml(svg_of("gap_map", charts.gap_map))
+    assert [t.text for t in gap_svg.iter(f"{NS}text") if "es-inferred" in classes(t)] == ["†"]
+    assert "1 of them worked out by this site" in words(xml(table_of("gap_map", charts.gap_map)))
+    assert "In 1 cell, marked †" in charts.gap_map.desc
+    gap_csv = [line.split(",") for line in reuse.data_csv(reuse.FIGURES[1], charts.gap_map).splitlines()]
+    assert gap_csv[0][4] == "of_those_improved_worked_out_by_this_site"
+    assert [r[4] for r in gap_csv[1:] if r[:2] == ["Therapy-based", "Depression"]] == ["1"]
+    # whose the numbers are, on the figure's own page and in its image
+    assert "except those marked †, which this site worked out" in reuse.credit(reuse.FIGURES[0], chart)
+    assert "the counts are of this site's study files" in reuse.credit(reuse.FIGURES[1], charts.gap_map)
+    pages = render_pages(site.review, site.studies, site.summary)
+    findings = pages["findings.md"]
+    assert "The exception is 1 class on single outcomes marked †" in findings
+    assert "This site worked out that class for that study from the review's text" in findings
+
+
+def test_without_worked_out_classes_nothing_is_marked(madeup):
+    _, charts = madeup
+    assert charts.outcome_classes_worked_out == 0 and charts.effect_direction.inferred_marks == 0
+    assert "†" not in svg_of("effect_direction", charts.effect_direction) + svg_of("gap_map", charts.gap_map)
+    assert "†" not in charts.effect_direction.caption + charts.effect_direction.desc + charts.gap_map.desc
+
+
+def test_each_figure_says_whose_its_numbers_are(madeup):
+    from evidence_site import reuse
+
+    _, charts = madeup
+    for figure in reuse.FIGURES:
+        whose = reuse.credit(figure, getattr(charts, figure.key))
+        assert "The findings are the review authors'" not in whose
+        assert whose.startswith("The ") and "review's" in whose
+    assert "this site's study files" in reuse.credit(reuse.FIGURES[1], charts.gap_map)
+    assert "this site's study files" in reuse.credit(reuse.FIGURES[5], charts.completeness)
+    assert reuse.credit(reuse.FIGURES[2], charts.prisma) == "The counts are the review's."
 
 
 # --- the real data -----------------------------------------------------------------------------------

@@ -113,7 +113,7 @@ def test_everything_but_the_citation_is_what_new_writes(project, capsys, monkeyp
         [l for l in by_hand.splitlines() if l.lstrip().startswith("#")]
     a = load_file(project / "studies" / "angstrom-2021.yml", "a").data
     b = load_file(project / "studies" / "angstrom-2020.yml", "b").data
-    assert a["citation"] == {**MADEUP_CITATION, "year_note": None}
+    assert a["citation"] == {**MADEUP_CITATION, "year_note": None, "print_year": None}
     assert {k: v for k, v in a.items() if k not in ("id", "citation")} == \
         {k: v for k, v in b.items() if k not in ("id", "citation")}
     assert a["added"] == "2026-01-01"

@@ -58,6 +58,22 @@ def test_macros_golden(site, golden):
         golden(f"macros/{name}.html", text + "\n")
 
 
+def test_a_print_year_stands_beside_the_volume_it_belongs_to(site):
+    """An article the review lists under its online year, printed later: the reference gives both years,
+    and the exported citations carry the same note (the year stays the review's)."""
+    from evidence_site.citation import bibtex, ris, study_csl
+
+    alpha = next(s for s in site.studies if s["id"] == "alpha-2020")
+    c = {**alpha["citation"], "year": 2019, "print_year": 2021, "volume": "24", "issue": "2", "pages": "259-275"}
+    assert "2019 (online); print 2021;24(2):259-275." in call("study_reference", c)
+    assert "(online)" not in call("study_reference", {**c, "print_year": 2019})
+    assert "(online)" not in call("study_reference", {**c, "print_year": None})
+    item = study_csl({**alpha, "citation": c})
+    assert item["issued"] == {"date-parts": [[2019]]} and item["note"] == "Published online 2019; print issue 2021"
+    assert 'note = "Published online 2019; print issue 2021"' in bibtex([item])
+    assert "N1  - Published online 2019; print issue 2021" in ris([item])
+
+
 def test_review_citation_matches_the_journal_citation_line():
     real = prepare(Path(__file__).resolve().parent.parent)
     cited = review_citations(real.review)
