@@ -23,7 +23,7 @@ from .aggregate import Missing, Summary, changes, codebook_labels, present_revie
 from .citation import review_citations
 from .fields import study_fields
 from .load import load_bytes
-from .provenance import field_label
+from .provenance import field_label, is_inferred
 from .report import reporter
 from .validate import codebook_problems
 
@@ -184,6 +184,7 @@ def environment() -> Environment:
     env.filters["num"] = svg_number  # chart coordinates: a number, never text
     env.filters["field_label"] = field_label  # a study file's field as its page names it
     env.globals.update(inferred_mark=INFERRED_MARK, inferred_words=INFERRED_WORDS)  # a class this site worked out
+    env.filters["worked_out"] = is_inferred  # study|worked_out("outcomes[0].effect"): listed under its inferred
     env.filters.update(plural=plural, long_date=long_date, more_or_less=more_or_less)
     env.tests["missing"] = lambda value: value is None or isinstance(value, Missing)
     return env

@@ -85,3 +85,17 @@ def test_a_made_up_inferred_outcome_is_named_by_its_outcome(tmp_path):
     label = codebook_labels(site.review)["outcomes"][first["domain"]]["label"]
     assert re.search(r"<strong>Classification on " + re.escape(label[0].lower() + label[1:]) + r"[^<]*:</strong> "
                      r"Worked out from made-up text\.", page)
+
+
+def test_a_worked_out_class_is_marked_in_the_study_pages_outcome_table():
+    """On every real study page, an outcome's classification is marked as this site's exactly when
+    the study file lists it (or what it belongs to) under inferred; the note under the table says so."""
+    site = prepare(ROOT)
+    pages = render_pages(site.review, site.studies, site.summary)
+    for study in site.studies:
+        page = pages[f"studies/{study['id']}.md"]
+        rows = re.findall(r"<tr id=\"outcome-.*?</tr>", page, re.S)
+        assert len(rows) == len(study["outcomes"] or [])
+        marked = [i for i, row in enumerate(rows) if "(worked out by this site)" in row]
+        assert marked == [i for i in range(len(rows)) if is_inferred(study, f"outcomes[{i}].effect")], study["id"]
+        assert ("A classification marked so was worked out by this site" in page) == bool(marked), study["id"]
