@@ -49,7 +49,7 @@ def test_statement_reads_the_committed_record(project: Path, tmp_path: Path):
     assert "phone light 360 px 57 2" in text and "light light 1280 px 57 0" in text
     assert "keyboard only" in text and "Not part of that run:" in text and "HTML conformance" in text
     assert "No record of an accessibility check" not in text
-    assert "no contact address set yet" in text  # review.yml names neither site.contact nor site.repository
+    assert "No contact address has been set for this copy of the site yet" in text  # review.yml names neither site.contact nor site.repository
 
 
 def test_statement_says_plainly_when_no_record_exists(project: Path, tmp_path: Path):
