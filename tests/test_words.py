@@ -189,6 +189,22 @@ def test_every_interval_is_labelled_as_calculated_here(built_site):
         assert "95% CI" not in path.read_text(encoding="utf-8"), path  # downloads hold counts only
 
 
+def test_whose_percentages_comes_from_review_yml(built_site, madeup_pages):
+    """reported.percentages_printed: the real review prints its percentages, so the pages credit them to
+    it; the made-up review leaves the field out, so its pages say this site calculated them. The
+    intervals are this site's either way."""
+    home = text_of((built_site / "index.html").read_text(encoding="utf-8"))
+    assert "The counts and percentages below are the review's." in home
+    press = text_of((built_site / "press" / "index.html").read_text(encoding="utf-8"))
+    assert "39%, the review reports. 95% interval 22–59%, calculated by this site from the review's counts." in press
+    for url in ("", "press", "findings", "limitations"):
+        text = text_of((built_site / url / "index.html").read_text(encoding="utf-8"))
+        assert "not by the review" not in text and "The percentage is rounded, and calculated by this site" not in text, url
+    made_up = text_of(madeup_pages["index.md"])
+    assert "The percentages, and the 95% intervals beside them, are calculated by this site" in made_up
+    assert "Calculated by this site from the review's counts: 50%" in text_of(madeup_pages["press.md"])
+
+
 def test_plain_facts_about_the_included_studies_have_no_interval(built_site):
     summary = prepare(ROOT).summary
     facts = [q.reported for q in summary.quality if q.reported] + [summary.students]
