@@ -153,11 +153,16 @@ def long_date(value):
     return f"{int(match.group(3))} {_MONTHS[int(match.group(2)) - 1]} {match.group(1)}"
 
 
-def more_or_less(count) -> str:
-    """How n of N compares with half, in words: 'fewer than half', 'half', 'more than half', 'all'."""
-    if count.n == count.of:
-        return "all"
-    return "fewer than half" if 2 * count.n < count.of else "half" if 2 * count.n == count.of else "more than half"
+def and_list(items, conjunction: str = "and") -> str:
+    """['a', 'b', 'c'] -> 'a, b and c'; 'or' for 'a or b'."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}" if items else ""
+
+
+def clause(sentence) -> str:
+    """A sentence without its final full stop, to go on with ', the review reports.'"""
+    text = str(sentence).rstrip()
+    return text[:-1] if text.endswith(".") else text
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
@@ -181,7 +186,7 @@ def environment() -> Environment:
                        preformatted=preformatted, study_name=study_name,
                        path=relative_path, html_block=html_block, permalink=permalink)
     env.filters["num"] = svg_number  # chart coordinates: a number, never text
-    env.filters.update(plural=plural, long_date=long_date, more_or_less=more_or_less)
+    env.filters.update(plural=plural, long_date=long_date, and_list=and_list, clause=clause)
     env.tests["missing"] = lambda value: value is None or isinstance(value, Missing)
     return env
 

@@ -255,16 +255,20 @@ def test_home_page_has_the_plain_language_summary_headings(madeup_pages):
                             "What did the review find?", "What are the limitations of the evidence?",
                             "How up to date is this evidence?"]
     home = text_of(madeup_pages["index.md"])
-    assert "Half of the studies found that made-up calm improved: 2 of 4, the review reports." in home
+    assert ("Made-up calm improved in 2 of the 4 studies, the review reports; it classed 1 as mixed and 1 as no "
+            "effect.") in home
+    assert "Made-up conclusion, the review's authors conclude." in home
     assert "The review's search ran up to 31 December 2023." in home
 
 
 def test_press_sentences_are_complete_and_carry_copy_targets(madeup_pages):
     press = madeup_pages["press.md"]
     quotes = [text_of(q) for q in re.findall(r'<p class="press-quote">(.*?)</p>', press, re.S)]
-    assert "In 1 of the 2 studies of therapy-based interventions, made-up calm improved." in quotes
-    assert "Depression improved in 1 of the 2 studies that measured it." in quotes
-    assert "The review's authors conclude, in our words: Made-up conclusion." in quotes
+    assert "In 1 of the 2 studies of therapy-based interventions, made-up calm improved, the review reports." in quotes
+    assert "Depression improved in 1 of the 2 studies that measured it, the review reports." in quotes
+    assert "Made-up conclusion, the review's authors conclude." in quotes
+    # every quotable sentence names its source (the review, or its authors)
+    assert all("review" in q for q in quotes), [q for q in quotes if "review" not in q]
     assert any(q.startswith("The review rated 3 of the 4 studies weak quality") for q in quotes)
     assert all(q.endswith(".") and q[0].isupper() for q in quotes)
     links = re.findall(r'data-copy-link="([^"]+)"', press)
