@@ -205,6 +205,19 @@ def test_whose_percentages_comes_from_review_yml(built_site, madeup_pages):
     assert "Calculated by this site from the review's counts: 50%" in text_of(madeup_pages["press.md"])
 
 
+def test_limits_of_the_evidence_say_what_the_review_says(built_site):
+    """Selection bias is the most common weakness the review names, not the cause of the weak ratings;
+    the student samples are convenience samples (not 'volunteers'), worded one way on every page."""
+    student_limit = "convenience samples of university students, which limits how far the results apply to other groups"
+    for url in ("", "press", "limitations"):
+        text = text_of((built_site / url / "index.html").read_text(encoding="utf-8"))
+        assert student_limit in text, url
+        for wrong in ("mostly because of", "most often because of", "volunteer", "older adults", "worth knowing"):
+            assert wrong not in text, (url, wrong)
+    limitations = text_of((built_site / "limitations" / "index.html").read_text(encoding="utf-8"))
+    assert "22/23 (96%), the review reports" in limitations and "16/23 (70%), the review reports" in limitations
+
+
 def test_plain_facts_about_the_included_studies_have_no_interval(built_site):
     summary = prepare(ROOT).summary
     facts = [q.reported for q in summary.quality if q.reported] + [summary.students]
