@@ -318,10 +318,11 @@ class Bar:
 class RatingBar(Bar):
     """A global rating and how many included studies the review rated so."""
 
-    rating: Rating | None  # None: the studies whose rating is not yet transcribed
+    rating: Rating | None  # None: the studies left when the review's known counts are taken from the total
     n: int | None
     count: Count | Missing
     bar: float
+    note: str | None = None  # set on a count this site worked out, not one the review gives
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -417,7 +418,6 @@ def _effects(review: dict) -> dict[str, Category]:
     return {e["key"]: Category.of(e, effect=True) for e in review["codebook"]["effects"]}
 
 
-UNREAD = "Not yet transcribed"  # the review gives the value, but the copies we have did not show it
 # A direction the review recorded but the copies we have did not show: drawn as a question mark.
 UNKNOWN_EFFECT = Category(key="unknown", label="not readable", definition="the review's classification could not be read",
                           symbol="?")
@@ -697,19 +697,33 @@ def quality_reported(review: dict, summary: Summary) -> QualityReported:
                               bar=scale(n or 0, total, bar_w),
                               value=f"{n} of {total}" if n is not None else str(q.reported)))
     known = sum(r.n for r in rows if r.n is not None)
-    if known < total and any(r.n is None for r in rows):
+    absent = [r for r in rows if r.n is None]
+    worked_out = ""
+    if known < total and absent:
+        # The review rated every included study: the ones its known counts leave over were rated one of
+        # the ratings whose count is missing. That number is this site's subtraction, and says so.
         rest = total - known
-        rows.append(RatingBar(key="unread", label=UNREAD, rating=None, n=rest,
+        names = " or ".join([absent[0].label] + [r.label.lower() for r in absent[1:]])
+        why = " or ".join(sorted({str(r.count) for r in absent}))
+        label = names if len(absent) == 1 else \
+            f"{names} ({'which one' if rest == 1 else 'how many of each'} is {why})"
+        rated = " or ".join(r.label.lower() for r in rows if r.n)
+        note = f"calculated by this site: the {total} studies minus the {known} the review rated {rated}"
+        rows.append(RatingBar(key="unread", label=label, rating=None, n=rest,
                               count=Count(rest, total, False, summary.small_group_below), y=row.at(len(rows)),
-                              bar=scale(rest, total, bar_w), value=f"{rest} of {total}"))
-    width = max([bar_x + bar_w] + [bar_x + r.bar + 6 + text_width(r.value, SMALL) for r in rows]) + 4
+                              bar=scale(rest, total, bar_w), value=f"{rest} of {total}, calculated by this site",
+                              note=note))
+        worked_out = (f" The last bar is not a count the review gives: this site worked it out as {total} minus "
+                      f"{known}.")
+    width = max([bar_x + bar_w] + [bar_x + r.bar + 6 + text_width(r.value, SMALL) for r in rows]
+                + [bar_x + text_width(r.label) * 1.1 for r in rows]) + 4  # labels are bold
     parts = [f"{r.label}: {r.value}" for r in rows]
     return QualityReported(
         id="quality-reported", title=f"Global quality ratings the review reported, out of {total} studies",
         desc=f"Bars out of all {total} included studies. " + "; ".join(parts) + ".",
         caption=(f"The review's global {review['methods'].get('quality_tool_short') or 'quality'} ratings for all "
                  f"{total} included studies, as it reported them. Counts the available copies of the review did not "
-                 f"show are marked \"not yet transcribed\"."),
+                 f"show are marked \"not yet transcribed\".{worked_out}"),
         width=width, height=row.end(len(rows)) + 2, bar_x=bar_x, bar_w=bar_w, rows=tuple(rows), total=total,
         legend=(),
     )
