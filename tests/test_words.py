@@ -272,6 +272,7 @@ def test_home_page_has_the_plain_language_summary_headings(madeup_pages):
             "effect.") in home
     assert "Made-up conclusion, the review's authors conclude." in home
     assert "The review's search ran up to 31 December 2023." in home
+    assert "Studies published after the search ended are not in it" in home and "since then" not in home
 
 
 def test_press_sentences_are_complete_and_carry_copy_targets(madeup_pages):
