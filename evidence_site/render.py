@@ -326,9 +326,9 @@ def study_listings(review: dict, studies: list[dict], summary: Summary, page_siz
     groups = [StudyGroup("studies", "", "Studies", "All transcribed studies.", studies)]
     for t in summary.by_type:
         mine = [s for s in studies if s["intervention"]["type"] == t.key]
-        groups.append(StudyGroup(f"studies/type/{t.key}", "../../", f"{t.label} studies",
-                                 f"{t.definition} {plural(len(mine), 'transcribed study', 'transcribed studies')} "
-                                 f"{'is' if len(mine) == 1 else 'are'} of this type.", mine, type_key=t.key))
+        # what the review reports for the type, and how many of its studies are here: study-list.md.j2
+        groups.append(StudyGroup(f"studies/type/{t.key}", "../../", f"{t.label} studies", t.definition, mine,
+                                 type_key=t.key))
     for o in summary.by_outcome:
         mine = [s for s in studies if any(x["domain"] == o.key for x in s["outcomes"] or [])]
         groups.append(StudyGroup(f"studies/outcome/{o.key}", "../../", f"Studies that measured {o.label.lower()}",

@@ -314,6 +314,25 @@ def test_plurals_and_empty_listings(madeup_pages):
         assert not re.search(r"\b1 (studies|study files)\b", text_of(page))
 
 
+def test_type_pages_say_what_the_review_reports_for_the_type(built_site, madeup_pages):
+    """A type's page with no study file still says how many studies of the type the review included and
+    how many it reports improved, and links to how complete the study data is."""
+    summary = prepare(ROOT).summary
+    for t in summary.by_type:
+        html = (built_site / "studies" / "type" / t.key / "index.html").read_text(encoding="utf-8")
+        text = text_of(html)
+        if t.reported and t.reported["studies"]:
+            assert f"The review included {t.reported['studies']} studies of {t.label.lower()} interventions" in text
+            if t.reported_favourable:
+                assert f"reports that mental well-being improved in {t.reported_favourable.n} of them." in text
+            assert 'href="../../#completeness"' in html
+            assert ("None of them is transcribed here yet" in text) == (not t.transcribed), t.key
+        assert "0 transcribed studies" not in text
+    made_up = text_of(madeup_pages["studies/type/therapy-based/index.md"])
+    assert ("The review included 2 studies of therapy-based interventions, and reports that made-up calm improved in "
+            "1 of them. All of them are transcribed here") in made_up
+
+
 def test_studies_page_lists_what_is_not_yet_transcribed():
     site = prepare(ROOT)
     page = text_of(render_pages(site.review, site.studies, site.summary)["studies/index.md"])
