@@ -286,7 +286,7 @@ class Arrow:
 
 @dataclass(frozen=True, kw_only=True)
 class Prisma(Chart):
-    """The PRISMA 2020 flow diagram (prisma)."""
+    """The flow diagram of the review's study selection, in the PRISMA layout (prisma)."""
 
     kind: ClassVar[str] = "prisma"
     wide: ClassVar[bool] = False
@@ -621,7 +621,7 @@ def gap_map(review: dict, studies: list[dict], summary: Summary) -> GapMap:
     )
 
 
-# --- PRISMA 2020 flow diagram --------------------------------------------------------------------
+# --- PRISMA-style flow diagram -------------------------------------------------------------------
 
 # The flow diagram's boxes (PRISMA 2020, new review, databases only): review.yml prisma key and
 # plain-words label, main column (down the page) or side column (records removed at that step).
@@ -636,7 +636,9 @@ PRISMA_PHASES = [
 
 
 def prisma(review: dict) -> Prisma:
-    """The PRISMA 2020 flow diagram; a count the review file does not give shows as 'not reported'."""
+    """The review's study selection drawn in the PRISMA layout (which PRISMA version the review followed is
+    not assumed); a count review.yml does not hold shows its reason ('not reported' or 'not yet
+    transcribed')."""
     counts = review.get("prisma") or {}
     main_w, side_w, gap, pad, line = 196, 150, 28, 8, FONT + 4
     main_x, side_x = 0.5, 0.5 + main_w + gap
@@ -667,10 +669,11 @@ def prisma(review: dict) -> Prisma:
     desc = ("How the review found its studies. " + "; ".join(f"{b.label}: {b.value}" for b in boxes) + ".")
     reasons = sorted({str(b.value) for b in absent})
     return Prisma(
-        id="prisma-flow", title="PRISMA 2020 flow diagram", desc=desc,
-        caption=("PRISMA 2020 flow diagram of the review's study selection, drawn from the counts in the review file."
-                 + (f" Counts the file does not hold are marked {' or '.join(chr(34) + r + chr(34) for r in reasons)} "
-                    f"({len(absent)} of {len(boxes)})." if absent else "")),
+        id="prisma-flow", title="Flow diagram of the review's study selection", desc=desc,
+        caption=("How the review found and chose its studies, drawn by this site in the PRISMA layout from the counts "
+                 "the review gives"
+                 + (f" ({len(boxes) - len(absent)} of the {len(boxes)} boxes); the other {len(absent)} are marked "
+                    f"{' or '.join(chr(34) + r + chr(34) for r in reasons)}." if absent else ".")),
         width=side_x + side_w + 0.5, height=y - 22 + 0.5, boxes=tuple(boxes), arrows=tuple(arrows),
         phases=tuple(phases), legend=(),
     )
