@@ -418,9 +418,10 @@ def _effects(review: dict) -> dict[str, Category]:
     return {e["key"]: Category.of(e, effect=True) for e in review["codebook"]["effects"]}
 
 
-# A direction the review recorded but the copies we have did not show: drawn as a question mark.
-UNKNOWN_EFFECT = Category(key="unknown", label="not readable", definition="the review's classification could not be read",
-                          symbol="?")
+# A direction the review recorded but the copies we have did not show: drawn as a question mark, and
+# worded as the study page words it.
+UNKNOWN_EFFECT = Category(key="unknown", label="not yet transcribed",
+                          definition="the review's classification is not yet transcribed", symbol="?")
 
 
 def _quality_legend(ratings: dict[str, Rating], used: set, unrated: bool) -> list[LegendItem]:

@@ -349,7 +349,7 @@ def test_madeup_legends_list_only_what_is_drawn(madeup):
     legend = [item.label for item in charts.effect_direction.legend]
     shown = {mk.effect.key for g in charts.effect_direction.groups for r in g.rows for c in r.cells
              for mk in c.marks}
-    assert ("the review's classification could not be read" in legend) == ("unknown" in shown)
+    assert ("the review's classification is not yet transcribed" in legend) == ("unknown" in shown)
     rated = {s["quality"]["global"] for s in madeup.studies}
     for item in charts.effect_direction.legend:
         if item.kind == "quality":
