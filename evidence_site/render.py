@@ -165,6 +165,40 @@ def clause(sentence) -> str:
     return text[:-1] if text.endswith(".") else text
 
 
+# Country names that take "the" in a sentence ("in the United Kingdom"), by their shape or by name.
+_THE_PREFIX, _THE_SUFFIX = ("United ", "Republic of "), (" Republic", " Islands", " Kingdom", " States", " Emirates")
+_THE_NAMES = {"Bahamas", "Comoros", "Gambia", "Maldives", "Netherlands", "Philippines", "Seychelles"}
+
+
+def country_in_text(name) -> str:
+    """'United Kingdom' -> 'the United Kingdom'; 'Bulgaria' stays as it is."""
+    text = " ".join(str(name).split())
+    needs = text.startswith(_THE_PREFIX) or text.endswith(_THE_SUFFIX) or text in _THE_NAMES
+    return f"the {text}" if needs and not text.lower().startswith("the ") else text
+
+
+def study_summary(study: dict, labels: dict, included: int) -> str:
+    """The one-sentence summary at the top of a study page (class search-summary), which search also
+    indexes (search.study_entries): 'A study of an abstinence intervention with 61 participants,
+    measuring fear of missing out and mental well-being. The review classed it as improved. One of the
+    23 studies in the review.' A country worked out rather than read (listed under `inferred`) is left
+    out: the page's facts say where it came from."""
+    kind = str(labels["intervention_types"][study["intervention"]["type"]]["label"]).lower()
+    size = study["sample"]["size"]
+    inferred = {item.get("field") for item in study.get("inferred") or []}
+    countries = study.get("country") if "country" not in inferred else None
+    domains = list(dict.fromkeys(o["domain"] for o in study["outcomes"] or []))
+    effect = study["overall_effect"]
+    return (f"A study of {'an' if kind[:1] and kind[0] in 'aeiou' else 'a'} {kind} intervention"
+            + (f" with {size} participants" if size else "")
+            + (" in " + and_list(country_in_text(c) for c in countries) if countries else "")
+            + (", measuring " + and_list(str(labels["outcomes"][d]["label"]).lower() for d in domains)
+               if domains else "") + ". "
+            + (f"The review classed it as {str(labels['effects'][effect]['label']).lower()}." if effect
+               else "The review's classification of it is not yet transcribed.")
+            + f" One of the {included} studies in the review.")
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     """'1 study', '2 studies': the number and the right form of the noun."""
     return f"{n} {one if n == 1 else (many or one + 's')}"
@@ -183,7 +217,7 @@ def environment() -> Environment:
         comment_end_string="##}",
     )
     env.filters.update(doi_url=doi_url, safe_url=safe_url, join_list=join_list, front_matter_title=front_matter_title,
-                       preformatted=preformatted, study_name=study_name,
+                       preformatted=preformatted, study_name=study_name, study_summary=study_summary,
                        path=relative_path, html_block=html_block, permalink=permalink)
     env.filters["num"] = svg_number  # chart coordinates: a number, never text
     env.filters.update(plural=plural, long_date=long_date, and_list=and_list, clause=clause)

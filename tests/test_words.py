@@ -382,6 +382,31 @@ def test_search_index_holds_summaries_not_tables(built_site):
         assert any("search-summary" not in t and len(t) > 40 for t in texts), summary_page
 
 
+def test_study_lead_sentence_reads_well_and_leaves_out_an_inferred_country():
+    from evidence_site.render import country_in_text, study_summary
+
+    assert [country_in_text(c) for c in ("United Kingdom", "Bulgaria", "Netherlands", "Czech Republic")] == \
+        ["the United Kingdom", "Bulgaria", "the Netherlands", "the Czech Republic"]
+    site = prepare(ROOT)
+    labels = codebook_labels(site.review)
+    for study in site.studies:
+        lead = study_summary(study, labels, site.summary.included)
+        kind = labels["intervention_types"][study["intervention"]["type"]]["label"].lower()
+        assert re.match(rf"A study of an? {re.escape(kind)} intervention\b", lead), lead
+        assert " interventions " not in lead and ", , " not in lead
+        inferred = {i["field"] for i in study.get("inferred") or []}
+        for country in study.get("country") or []:
+            assert (country in lead) == ("country" not in inferred), (study["id"], lead)
+        domains = list(dict.fromkeys(o["domain"] for o in study["outcomes"] or []))
+        if len(domains) > 1:  # "measuring a, b and c"
+            last = labels["outcomes"][domains[-1]]["label"].lower()
+            assert f" and {last}. " in lead, lead
+    alpha = next(s for s in prepare(MADEUP).studies if s["id"] == "alpha-2020")
+    made_up = study_summary({**alpha, "country": ["United States"], "inferred": []},
+                            codebook_labels(prepare(MADEUP).review), 4)
+    assert made_up.startswith("A study of a therapy-based intervention") and " in the United States" in made_up
+
+
 def test_count_text():
     assert str(Count(5, 6)) == "5/6 (83%; 95% CI 44-97%, calculated by this site)"
     assert str(Count(22, 23, estimate=False)) == "22/23 (96%)" and Count(22, 23, estimate=False).interval is None
