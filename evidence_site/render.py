@@ -177,6 +177,14 @@ def country_in_text(name) -> str:
     return f"the {text}" if needs and not text.lower().startswith("the ") else text
 
 
+def journal_in_text(name) -> str:
+    """A journal's name inside a sentence: 'the Journal of Medical Internet Research', 'the Annals of
+    ...', but 'Psychiatry Research' and 'The Lancet' as they are."""
+    text = " ".join(str(name).split())
+    needs = text.startswith("Journal ") or " of " in text
+    return f"the {text}" if needs and not text.lower().startswith("the ") else text
+
+
 def study_summary(study: dict, labels: dict, included: int) -> str:
     """The one-sentence summary at the top of a study page (class search-summary), which search also
     indexes (search.study_entries): 'A study of an abstinence intervention with 61 participants,
@@ -218,6 +226,7 @@ def environment() -> Environment:
     )
     env.filters.update(doi_url=doi_url, safe_url=safe_url, join_list=join_list, front_matter_title=front_matter_title,
                        preformatted=preformatted, study_name=study_name, study_summary=study_summary,
+                       journal_in_text=journal_in_text,
                        path=relative_path, html_block=html_block, permalink=permalink)
     env.filters["num"] = svg_number  # chart coordinates: a number, never text
     env.filters.update(plural=plural, long_date=long_date, and_list=and_list, clause=clause)

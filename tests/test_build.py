@@ -101,7 +101,7 @@ def test_findings_anchors_and_both_sets_of_figures(built_site, data):
             "outcome-loneliness", "overall-improved", "by-intervention-type", "by-outcome"} <= findings.ids
     # The review's figure for each type, then the number of study files here.
     for label, figure in [("Therapy-based", "6 5/6 (83%; 95% CI 44–97%, calculated by this site)"),
-                          ("Limiting use", "5 1/5 (20%; 95% CI 4–62%, calculated by this site)"),
+                          ("Limiting-use", "5 1/5 (20%; 95% CI 4–62%, calculated by this site)"),
                           ("Abstinence", "12 3/12 (25%; 95% CI 9–53%, calculated by this site)")]:
         key = next(t["key"] for t in data.review["codebook"]["intervention_types"] if t["label"] == label)
         assert f"{label} {figure} {transcribed(data, key)}" in findings.text

@@ -407,6 +407,27 @@ def test_study_lead_sentence_reads_well_and_leaves_out_an_inferred_country():
     assert made_up.startswith("A study of a therapy-based intervention") and " in the United States" in made_up
 
 
+def test_sentences_read_as_plain_english(built_site, madeup_pages):
+    home = text_of((built_site / "index.html").read_text(encoding="utf-8"))
+    assert "? The review looked at" in home and "? It looked at" not in home
+    press = text_of((built_site / "press" / "index.html").read_text(encoding="utf-8"))
+    assert "published in the Journal of Medical Internet Research" in press
+    findings = text_of((built_site / "findings" / "index.html").read_text(encoding="utf-8"))
+    assert "classes and counted them" in findings and "limiting use interventions" not in findings
+    assert "not yet transcribed, because that part of the review could not be read" in findings
+    methods = text_of((built_site / "methods" / "index.html").read_text(encoding="utf-8"))
+    assert "Search period 1 January 2004 to 31 July 2022. The preprint" in methods
+    for study in ("hall-2019", "lambert-2022", "mitev-2021"):
+        text = text_of((built_site / "studies" / study / "index.html").read_text(encoding="utf-8"))
+        assert "(well-being)" not in text and "(well-being (composite))" not in text, study
+    turel = text_of((built_site / "studies" / "turel-2018" / "index.html").read_text(encoding="utf-8"))
+    assert "not yet transcribed. The review's verdict" in turel
+    # the made-up review has outcomes its file leaves null with no reason: those are not reported, not unread
+    made_up = text_of(madeup_pages["findings.md"])
+    assert "The review's counts for 1 of the 9 outcomes are not yet transcribed" in made_up
+    assert "The review does not report counts for 7 of the 9 outcomes." in made_up
+
+
 def test_count_text():
     assert str(Count(5, 6)) == "5/6 (83%; 95% CI 44-97%, calculated by this site)"
     assert str(Count(22, 23, estimate=False)) == "22/23 (96%)" and Count(22, 23, estimate=False).interval is None
