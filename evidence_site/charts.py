@@ -670,7 +670,7 @@ def prisma(review: dict) -> Prisma:
     desc = ("How the review found its studies. " + "; ".join(f"{b.label}: {b.value}" for b in boxes) + ".")
     reasons = sorted({str(b.value) for b in absent})
     return Prisma(
-        id="prisma-flow", title="Flow diagram of the review's study selection", desc=desc,
+        id="prisma-flow", title="Study selection flow diagram", desc=desc,
         caption=("How the review found and chose its studies, drawn by this site in the PRISMA layout from the counts "
                  "the review gives"
                  + (f" ({len(boxes) - len(absent)} of the {len(boxes)} boxes); the other {len(absent)} are marked "
