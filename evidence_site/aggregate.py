@@ -204,6 +204,7 @@ class Summary:
     quality: tuple[QualityRow, ...]
     quality_unrated: int  # study files without a global quality rating
     students: Count | None  # included studies with student convenience samples, if the review says
+    percentages_printed: bool  # the review prints the percentage beside each count (reported.percentages_printed)
     figures: dict[str, Count]  # named figures that review.yml's prose may point at (_figures)
     data_date: str | None  # the newest added/updated date of the study files
 
@@ -279,6 +280,7 @@ def summarise(review: dict, studies: list[dict]) -> Summary:
         quality=tuple(quality),
         quality_unrated=sum(s["quality"]["global"] is None for s in studies),
         students=Count(students, total, False, small) if students is not None else None,
+        percentages_printed=bool(reported.get("percentages_printed")),
         figures=_figures(reported, small),
         data_date=max((s.get("updated") or s["added"] for s in studies), default=None),
     )

@@ -295,7 +295,7 @@ class Arrow:
 
 @dataclass(frozen=True, kw_only=True)
 class Prisma(Chart):
-    """The PRISMA 2020 flow diagram (prisma)."""
+    """The flow diagram of the review's study selection, in the PRISMA layout (prisma)."""
 
     kind: ClassVar[str] = "prisma"
     wide: ClassVar[bool] = False
@@ -327,10 +327,11 @@ class Bar:
 class RatingBar(Bar):
     """A global rating and how many included studies the review rated so."""
 
-    rating: Rating | None  # None: the studies whose rating is not yet transcribed
+    rating: Rating | None  # None: the studies left when the review's known counts are taken from the total
     n: int | None
     count: Count | Missing
     bar: float
+    note: str | None = None  # set on a count this site worked out, not one the review gives
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -432,10 +433,10 @@ INFERRED_MARK = "†"
 INFERRED_WORDS = "worked out by this site from the review's text; see the study page"
 INFERRED_CSV = "worked out by this site"
 
-UNREAD = "Not yet transcribed"  # the review gives the value, but the copies we have did not show it
-# A direction the review recorded but the copies we have did not show: drawn as a question mark.
-UNKNOWN_EFFECT = Category(key="unknown", label="not readable", definition="the review's classification could not be read",
-                          symbol="?")
+# A direction the review recorded but the copies we have did not show: drawn as a question mark, and
+# worded as the study page words it.
+UNKNOWN_EFFECT = Category(key="unknown", label="not yet transcribed",
+                          definition="the review's classification is not yet transcribed", symbol="?")
 
 
 def _quality_legend(ratings: dict[str, Rating], used: set, unrated: bool) -> list[LegendItem]:
@@ -677,7 +678,7 @@ def gap_map(review: dict, studies: list[dict], summary: Summary) -> GapMap:
     )
 
 
-# --- PRISMA 2020 flow diagram --------------------------------------------------------------------
+# --- PRISMA-style flow diagram -------------------------------------------------------------------
 
 # The flow diagram's boxes (PRISMA 2020, new review, databases only): review.yml prisma key and
 # plain-words label, main column (down the page) or side column (records removed at that step).
@@ -692,7 +693,9 @@ PRISMA_PHASES = [
 
 
 def prisma(review: dict) -> Prisma:
-    """The PRISMA 2020 flow diagram; a count the review file does not give shows as 'not reported'."""
+    """The review's study selection drawn in the PRISMA layout (which PRISMA version the review followed is
+    not assumed); a count review.yml does not hold shows its reason ('not reported' or 'not yet
+    transcribed')."""
     counts = review.get("prisma") or {}
     main_w, side_w, gap, pad, line = 196, 150, 28, 8, FONT + 4
     main_x, side_x = 0.5, 0.5 + main_w + gap
@@ -723,10 +726,11 @@ def prisma(review: dict) -> Prisma:
     desc = ("How the review found its studies. " + "; ".join(f"{b.label}: {b.value}" for b in boxes) + ".")
     reasons = sorted({str(b.value) for b in absent})
     return Prisma(
-        id="prisma-flow", title="PRISMA 2020 flow diagram", desc=desc,
-        caption=("PRISMA 2020 flow diagram of the review's study selection, drawn from the counts in the review file."
-                 + (f" Counts the file does not hold are marked {' or '.join(chr(34) + r + chr(34) for r in reasons)} "
-                    f"({len(absent)} of {len(boxes)})." if absent else "")),
+        id="prisma-flow", title="Study selection flow diagram", desc=desc,
+        caption=("How the review found and chose its studies, drawn by this site in the PRISMA layout from the counts "
+                 "the review gives"
+                 + (f" ({len(boxes) - len(absent)} of the {len(boxes)} boxes); the other {len(absent)} are marked "
+                    f"{' or '.join(chr(34) + r + chr(34) for r in reasons)}." if absent else ".")),
         width=side_x + side_w + 0.5, height=y - 22 + 0.5, boxes=tuple(boxes), arrows=tuple(arrows),
         phases=tuple(phases), legend=(),
     )
@@ -753,19 +757,33 @@ def quality_reported(review: dict, summary: Summary) -> QualityReported:
                               bar=scale(n or 0, total, bar_w),
                               value=f"{n} of {total}" if n is not None else str(q.reported)))
     known = sum(r.n for r in rows if r.n is not None)
-    if known < total and any(r.n is None for r in rows):
+    absent = [r for r in rows if r.n is None]
+    worked_out = ""
+    if known < total and absent:
+        # The review rated every included study: the ones its known counts leave over were rated one of
+        # the ratings whose count is missing. That number is this site's subtraction, and says so.
         rest = total - known
-        rows.append(RatingBar(key="unread", label=UNREAD, rating=None, n=rest,
+        names = " or ".join([absent[0].label] + [r.label.lower() for r in absent[1:]])
+        why = " or ".join(sorted({str(r.count) for r in absent}))
+        label = names if len(absent) == 1 else \
+            f"{names} ({'which one' if rest == 1 else 'how many of each'} is {why})"
+        rated = " or ".join(r.label.lower() for r in rows if r.n)
+        note = f"calculated by this site: the {total} studies minus the {known} the review rated {rated}"
+        rows.append(RatingBar(key="unread", label=label, rating=None, n=rest,
                               count=Count(rest, total, False, summary.small_group_below), y=row.at(len(rows)),
-                              bar=scale(rest, total, bar_w), value=f"{rest} of {total}"))
-    width = max([bar_x + bar_w] + [bar_x + r.bar + 6 + text_width(r.value, SMALL) for r in rows]) + 4
+                              bar=scale(rest, total, bar_w), value=f"{rest} of {total}, calculated by this site",
+                              note=note))
+        worked_out = (f" The last bar is not a count the review gives: this site worked it out as {total} minus "
+                      f"{known}.")
+    width = max([bar_x + bar_w] + [bar_x + r.bar + 6 + text_width(r.value, SMALL) for r in rows]
+                + [bar_x + text_width(r.label) * 1.1 for r in rows]) + 4  # labels are bold
     parts = [f"{r.label}: {r.value}" for r in rows]
     return QualityReported(
         id="quality-reported", title=f"Global quality ratings the review reported, out of {total} studies",
         desc=f"Bars out of all {total} included studies. " + "; ".join(parts) + ".",
         caption=(f"The review's global {review['methods'].get('quality_tool_short') or 'quality'} ratings for all "
                  f"{total} included studies, as it reported them. Counts the available copies of the review did not "
-                 f"show are marked \"not yet transcribed\"."),
+                 f"show are marked \"not yet transcribed\".{worked_out}"),
         width=width, height=row.end(len(rows)) + 2, bar_x=bar_x, bar_w=bar_w, rows=tuple(rows), total=total,
         legend=(),
     )

@@ -154,11 +154,58 @@ def long_date(value):
     return f"{int(match.group(3))} {_MONTHS[int(match.group(2)) - 1]} {match.group(1)}"
 
 
-def more_or_less(count) -> str:
-    """How n of N compares with half, in words: 'fewer than half', 'half', 'more than half', 'all'."""
-    if count.n == count.of:
-        return "all"
-    return "fewer than half" if 2 * count.n < count.of else "half" if 2 * count.n == count.of else "more than half"
+def and_list(items, conjunction: str = "and") -> str:
+    """['a', 'b', 'c'] -> 'a, b and c'; 'or' for 'a or b'."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}" if items else ""
+
+
+def clause(sentence) -> str:
+    """A sentence without its final full stop, to go on with ', the review reports.'"""
+    text = str(sentence).rstrip()
+    return text[:-1] if text.endswith(".") else text
+
+
+# Country names that take "the" in a sentence ("in the United Kingdom"), by their shape or by name.
+_THE_PREFIX, _THE_SUFFIX = ("United ", "Republic of "), (" Republic", " Islands", " Kingdom", " States", " Emirates")
+_THE_NAMES = {"Bahamas", "Comoros", "Gambia", "Maldives", "Netherlands", "Philippines", "Seychelles"}
+
+
+def country_in_text(name) -> str:
+    """'United Kingdom' -> 'the United Kingdom'; 'Bulgaria' stays as it is."""
+    text = " ".join(str(name).split())
+    needs = text.startswith(_THE_PREFIX) or text.endswith(_THE_SUFFIX) or text in _THE_NAMES
+    return f"the {text}" if needs and not text.lower().startswith("the ") else text
+
+
+def journal_in_text(name) -> str:
+    """A journal's name inside a sentence: 'the Journal of Medical Internet Research', 'the Annals of
+    ...', but 'Psychiatry Research' and 'The Lancet' as they are."""
+    text = " ".join(str(name).split())
+    needs = text.startswith("Journal ") or " of " in text
+    return f"the {text}" if needs and not text.lower().startswith("the ") else text
+
+
+def study_summary(study: dict, labels: dict, included: int) -> str:
+    """The one-sentence summary at the top of a study page (class search-summary), which search also
+    indexes (search.study_entries): 'A study of an abstinence intervention with 61 participants,
+    measuring fear of missing out and mental well-being. The review classed it as improved. One of the
+    23 studies in the review.' A country worked out rather than read (listed under `inferred`) is left
+    out: the page's facts say where it came from."""
+    kind = str(labels["intervention_types"][study["intervention"]["type"]]["label"]).lower()
+    size = study["sample"]["size"]
+    inferred = {item.get("field") for item in study.get("inferred") or []}
+    countries = study.get("country") if "country" not in inferred else None
+    domains = list(dict.fromkeys(o["domain"] for o in study["outcomes"] or []))
+    effect = study["overall_effect"]
+    return (f"A study of {'an' if kind[:1] and kind[0] in 'aeiou' else 'a'} {kind} intervention"
+            + (f" with {size} participants" if size else "")
+            + (" in " + and_list(country_in_text(c) for c in countries) if countries else "")
+            + (", measuring " + and_list(str(labels["outcomes"][d]["label"]).lower() for d in domains)
+               if domains else "") + ". "
+            + (f"The review classed it as {str(labels['effects'][effect]['label']).lower()}." if effect
+               else "The review's classification of it is not yet transcribed.")
+            + f" One of the {included} studies in the review.")
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
@@ -179,13 +226,14 @@ def environment() -> Environment:
         comment_end_string="##}",
     )
     env.filters.update(doi_url=doi_url, safe_url=safe_url, join_list=join_list, front_matter_title=front_matter_title,
-                       preformatted=preformatted, study_name=study_name,
+                       preformatted=preformatted, study_name=study_name, study_summary=study_summary,
+                       journal_in_text=journal_in_text,
                        path=relative_path, html_block=html_block, permalink=permalink)
     env.filters["num"] = svg_number  # chart coordinates: a number, never text
     env.filters["field_label"] = field_label  # a study file's field as its page names it
     env.globals.update(inferred_mark=INFERRED_MARK, inferred_words=INFERRED_WORDS)  # a class this site worked out
     env.filters["worked_out"] = is_inferred  # study|worked_out("outcomes[0].effect"): listed under its inferred
-    env.filters.update(plural=plural, long_date=long_date, more_or_less=more_or_less)
+    env.filters.update(plural=plural, long_date=long_date, and_list=and_list, clause=clause)
     env.tests["missing"] = lambda value: value is None or isinstance(value, Missing)
     return env
 
@@ -325,9 +373,9 @@ def study_listings(review: dict, studies: list[dict], summary: Summary, page_siz
     groups = [StudyGroup("studies", "", "Studies", "All transcribed studies.", studies)]
     for t in summary.by_type:
         mine = [s for s in studies if s["intervention"]["type"] == t.key]
-        groups.append(StudyGroup(f"studies/type/{t.key}", "../../", f"{t.label} studies",
-                                 f"{t.definition} {plural(len(mine), 'transcribed study', 'transcribed studies')} "
-                                 f"{'is' if len(mine) == 1 else 'are'} of this type.", mine, type_key=t.key))
+        # what the review reports for the type, and how many of its studies are here: study-list.md.j2
+        groups.append(StudyGroup(f"studies/type/{t.key}", "../../", f"{t.label} studies", t.definition, mine,
+                                 type_key=t.key))
     for o in summary.by_outcome:
         mine = [s for s in studies if any(x["domain"] == o.key for x in s["outcomes"] or [])]
         groups.append(StudyGroup(f"studies/outcome/{o.key}", "../../", f"Studies that measured {o.label.lower()}",

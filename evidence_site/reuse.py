@@ -284,8 +284,9 @@ def table_rows(figure: Figure, chart: Chart) -> tuple[list[str], list[list]]:
         header = ["stage", "records"]
         rows = [[b.label, b.value] for b in chart.boxes]  # a Missing says why there is no count
     elif figure.key == "quality_reported":
-        header = ["global_rating", "studies", "of"]
-        rows = [[r.label, r.count.n if r.count else "not yet transcribed", chart.total] for r in chart.rows]
+        header = ["global_rating", "studies", "of", "source"]
+        rows = [[r.label, r.count.n if r.count else str(r.count), chart.total, r.note or ("reported by the review" if r.n is not None else "")]
+                for r in chart.rows]
     elif figure.key == "quality_grid":
         header = ["study_id", "study"] + [c.label for c in chart.columns]
         rows = [[r.id, r.name] + [c.rating.label if c.rating else "not yet transcribed" for c in r.cells]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from html import escape
 
 from .aggregate import study_name
-from .render import _CONTROL, NOT_REPORTED
+from .render import _CONTROL, NOT_REPORTED, study_summary
 
 
 def _folded(value) -> str:
@@ -37,20 +37,10 @@ def study_entries(study: dict, labels: dict, page_title: str, url: str, toc, inc
     (MkDocs' page.toc), which gives each heading's anchor as the page has it; included is the
     number of studies in the review (the summary sentence names it)."""
     citation = study["citation"]
-    domains = list(dict.fromkeys(o["domain"] for o in study["outcomes"] or []))
     byline = _text(_folded(", ".join(str(a) for a in citation["authors"])), ". ") + _text(_folded(citation["journal"])) \
         + _text(", ", _folded(citation["year"]), ".")
     # The one-sentence summary (templates/study.md.j2, class search-summary), as the page prints it.
-    kind = _folded(labels["intervention_types"][study["intervention"]["type"]]["label"]).lower()
-    size, countries = study["sample"]["size"], study.get("country")
-    effect = study["overall_effect"]
-    summary = (f"A study of {kind} interventions" + (f" with {size} participants" if size else "")
-               + (" in " + _folded(", ".join(str(c) for c in countries)) if countries else "")
-               + (", measuring " + ", ".join(_folded(labels["outcomes"][d]["label"]).lower() for d in domains)
-                  if study["outcomes"] else "") + ". "
-               + (f"The review classed it as {_folded(labels['effects'][effect]['label']).lower()}." if effect
-                  else "The review's classification of it is not yet transcribed.")
-               + f" One of the {included} studies in the review.")
+    summary = _folded(study_summary(study, labels, included))
     title = str(page_title).strip()
     heading, *sections = _flatten(toc)
     entries = [{"location": url, "title": title, "text": ""},

@@ -83,7 +83,10 @@ def test_home_page_headline_figures(built_site, data):
                    "7/10 (70%; 95% CI 40–89%, calculated by this site)"]:
         assert figure in home.text
     assert "The review rated 22 of the 23 studies weak quality on the EPHPP tool." in home.text
-    assert "Fewer than half of the studies found that mental well-being improved: 9 of 23, the review reports." in home.text
+    # the review's three classes side by side, so "improved in 9" never reads as "the other 14 found nothing"
+    assert ("Mental well-being improved in 9 of the 23 studies, the review reports; it classed 7 as mixed and 7 as "
+            "no effect.") in home.text
+    assert "the review's authors conclude." in home.text  # the conclusions are the authors', not this site's
     included = data.review["reported"]["included_studies"]
     if len(data.studies) < included:
         assert f"So far {len(data.studies)} of the {included} studies are transcribed" in home.text
@@ -98,7 +101,7 @@ def test_findings_anchors_and_both_sets_of_figures(built_site, data):
             "outcome-loneliness", "overall-improved", "by-intervention-type", "by-outcome"} <= findings.ids
     # The review's figure for each type, then the number of study files here.
     for label, figure in [("Therapy-based", "6 5/6 (83%; 95% CI 44–97%, calculated by this site)"),
-                          ("Limiting use", "5 1/5 (20%; 95% CI 4–62%, calculated by this site)"),
+                          ("Limiting-use", "5 1/5 (20%; 95% CI 4–62%, calculated by this site)"),
                           ("Abstinence", "12 3/12 (25%; 95% CI 9–53%, calculated by this site)")]:
         key = next(t["key"] for t in data.review["codebook"]["intervention_types"] if t["label"] == label)
         assert f"{label} {figure} {transcribed(data, key)}" in findings.text

@@ -260,6 +260,32 @@ def test_prisma_table_matches_chart(madeup):
     assert drawn["duplicates_removed"] == "not reported"
 
 
+def test_a_count_this_site_works_out_says_so(madeup):
+    """The review's counts give 3 weak of 4 and leave strong and moderate unread: the one left over was
+    rated one of those two (the review rated every study), and its count is this site's subtraction,
+    never a rating of its own or an unrated study."""
+    import copy
+
+    from evidence_site.aggregate import Missing, NOT_YET_TRANSCRIBED
+    from evidence_site.charts import quality_reported
+
+    site = madeup[0]
+    review = copy.deepcopy(site.review)
+    review["reported"]["quality"].update(strong=None, moderate=None)
+    review["missing"] = {**review["missing"], "reported.quality.strong": NOT_YET_TRANSCRIBED,
+                         "reported.quality.moderate": NOT_YET_TRANSCRIBED}
+    chart = quality_reported(review, summarise(review, site.studies))
+    rest = chart.rows[-1]
+    assert rest.label == "Strong or moderate (which one is not yet transcribed)"
+    assert rest.value == "1 of 4, calculated by this site" and rest.rating is None
+    assert rest.note == "calculated by this site: the 4 studies minus the 3 the review rated weak"
+    assert all(isinstance(r.count, Missing) for r in chart.rows[:2])
+    assert "this site worked it out as 4 minus 3" in chart.caption
+    table = words(xml(table_of("quality_reported", chart)))
+    assert "1/4 (25%) (calculated by this site: the 4 studies minus the 3 the review rated weak)" in table
+    assert "Not yet transcribed" not in table
+
+
 def test_quality_tables_match_charts(madeup, rated):
     chart = madeup[1].quality_reported
     svg, table = xml(svg_of("quality_reported", chart)), xml(table_of("quality_reported", chart))

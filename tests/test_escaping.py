@@ -12,6 +12,7 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import markdown
 import pytest
@@ -84,6 +85,7 @@ CALLS = {
     "comparison_table": [(([hostile_row()], H, "type-", H, {"key": HK, "label": H}, H), True)],
     "pagination": [(({"label": H, "current": 2, "total": 3, "prev": H, "next": H},), False)],
     "report_link": [((Reporter("https://github.com/owner/name").finding(H, H), H), True), ((None, H), False)],
+    "other_classes": [((SimpleNamespace(overall=[SimpleNamespace(label=H, reported=Count(1, 3))] * 3),), True)],
 }
 
 

@@ -224,6 +224,35 @@ def test_every_interval_is_labelled_as_calculated_here(built_site):
         assert "95% CI" not in path.read_text(encoding="utf-8"), path  # downloads hold counts only
 
 
+def test_whose_percentages_comes_from_review_yml(built_site, madeup_pages):
+    """reported.percentages_printed: the real review prints its percentages, so the pages credit them to
+    it; the made-up review leaves the field out, so its pages say this site calculated them. The
+    intervals are this site's either way."""
+    home = text_of((built_site / "index.html").read_text(encoding="utf-8"))
+    assert "The counts and percentages below are the review's." in home
+    press = text_of((built_site / "press" / "index.html").read_text(encoding="utf-8"))
+    assert "39%, the review reports. 95% interval 22–59%, calculated by this site from the review's counts." in press
+    for url in ("", "press", "findings", "limitations"):
+        text = text_of((built_site / url / "index.html").read_text(encoding="utf-8"))
+        assert "not by the review" not in text and "The percentage is rounded, and calculated by this site" not in text, url
+    made_up = text_of(madeup_pages["index.md"])
+    assert "The percentages, and the 95% intervals beside them, are calculated by this site" in made_up
+    assert "Calculated by this site from the review's counts: 50%" in text_of(madeup_pages["press.md"])
+
+
+def test_limits_of_the_evidence_say_what_the_review_says(built_site):
+    """Selection bias is the most common weakness the review names, not the cause of the weak ratings;
+    the student samples are convenience samples (not 'volunteers'), worded one way on every page."""
+    student_limit = "convenience samples of university students, which limits how far the results apply to other groups"
+    for url in ("", "press", "limitations"):
+        text = text_of((built_site / url / "index.html").read_text(encoding="utf-8"))
+        assert student_limit in text, url
+        for wrong in ("mostly because of", "most often because of", "volunteer", "older adults", "worth knowing"):
+            assert wrong not in text, (url, wrong)
+    limitations = text_of((built_site / "limitations" / "index.html").read_text(encoding="utf-8"))
+    assert "22/23 (96%), the review reports" in limitations and "16/23 (70%), the review reports" in limitations
+
+
 def test_plain_facts_about_the_included_studies_have_no_interval(built_site):
     summary = prepare(ROOT).summary
     facts = [q.reported for q in summary.quality if q.reported] + [summary.students]
@@ -274,16 +303,21 @@ def test_home_page_has_the_plain_language_summary_headings(madeup_pages):
                             "What did the review find?", "What are the limitations of the evidence?",
                             "How up to date is this evidence?"]
     home = text_of(madeup_pages["index.md"])
-    assert "Half of the studies found that made-up calm improved: 2 of 4, the review reports." in home
+    assert ("Made-up calm improved in 2 of the 4 studies, the review reports; it classed 1 as mixed and 1 as no "
+            "effect.") in home
+    assert "Made-up conclusion, the review's authors conclude." in home
     assert "The review's search ran up to 31 December 2023." in home
+    assert "Studies published after the search ended are not in it" in home and "since then" not in home
 
 
 def test_press_sentences_are_complete_and_carry_copy_targets(madeup_pages):
     press = madeup_pages["press.md"]
     quotes = [text_of(q) for q in re.findall(r'<p class="press-quote">(.*?)</p>', press, re.S)]
-    assert "In 1 of the 2 studies of therapy-based interventions, made-up calm improved." in quotes
-    assert "Depression improved in 1 of the 2 studies that measured it." in quotes
-    assert "The review's authors conclude, in our words: Made-up conclusion." in quotes
+    assert "In 1 of the 2 studies of therapy-based interventions, made-up calm improved, the review reports." in quotes
+    assert "Depression improved in 1 of the 2 studies that measured it, the review reports." in quotes
+    assert "Made-up conclusion, the review's authors conclude." in quotes
+    # every quotable sentence names its source (the review, or its authors)
+    assert all("review" in q for q in quotes), [q for q in quotes if "review" not in q]
     assert any(q.startswith("The review rated 3 of the 4 studies weak quality") for q in quotes)
     assert all(q.endswith(".") and q[0].isupper() for q in quotes)
     links = re.findall(r'data-copy-link="([^"]+)"', press)
@@ -315,6 +349,25 @@ def test_plurals_and_empty_listings(madeup_pages):
         assert not re.search(r"\b1 (studies|study files)\b", text_of(page))
 
 
+def test_type_pages_say_what_the_review_reports_for_the_type(built_site, madeup_pages):
+    """A type's page with no study file still says how many studies of the type the review included and
+    how many it reports improved, and links to how complete the study data is."""
+    summary = prepare(ROOT).summary
+    for t in summary.by_type:
+        html = (built_site / "studies" / "type" / t.key / "index.html").read_text(encoding="utf-8")
+        text = text_of(html)
+        if t.reported and t.reported["studies"]:
+            assert f"The review included {t.reported['studies']} studies of {t.label.lower()} interventions" in text
+            if t.reported_favourable:
+                assert f"reports that mental well-being improved in {t.reported_favourable.n} of them." in text
+            assert 'href="../../#completeness"' in html
+            assert ("None of them is transcribed here yet" in text) == (not t.transcribed), t.key
+        assert "0 transcribed studies" not in text
+    made_up = text_of(madeup_pages["studies/type/therapy-based/index.md"])
+    assert ("The review included 2 studies of therapy-based interventions, and reports that made-up calm improved in "
+            "1 of them. All of them are transcribed here") in made_up
+
+
 def test_studies_page_lists_what_is_not_yet_transcribed():
     site = prepare(ROOT)
     page = text_of(render_pages(site.review, site.studies, site.summary)["studies/index.md"])
@@ -331,7 +384,7 @@ def test_madeup_legends_list_only_what_is_drawn(madeup):
     legend = [item.label for item in charts.effect_direction.legend]
     shown = {mk.effect.key for g in charts.effect_direction.groups for r in g.rows for c in r.cells
              for mk in c.marks}
-    assert ("the review's classification could not be read" in legend) == ("unknown" in shown)
+    assert ("the review's classification is not yet transcribed" in legend) == ("unknown" in shown)
     rated = {s["quality"]["global"] for s in madeup.studies}
     for item in charts.effect_direction.legend:
         if item.kind == "quality":
@@ -362,6 +415,52 @@ def test_search_index_holds_summaries_not_tables(built_site):
     for summary_page in ("", "findings/", "press/"):
         texts = [d["text"] for loc, d in docs.items() if loc.split("#")[0] == summary_page]
         assert any("search-summary" not in t and len(t) > 40 for t in texts), summary_page
+
+
+def test_study_lead_sentence_reads_well_and_leaves_out_an_inferred_country():
+    from evidence_site.render import country_in_text, study_summary
+
+    assert [country_in_text(c) for c in ("United Kingdom", "Bulgaria", "Netherlands", "Czech Republic")] == \
+        ["the United Kingdom", "Bulgaria", "the Netherlands", "the Czech Republic"]
+    site = prepare(ROOT)
+    labels = codebook_labels(site.review)
+    for study in site.studies:
+        lead = study_summary(study, labels, site.summary.included)
+        kind = labels["intervention_types"][study["intervention"]["type"]]["label"].lower()
+        assert re.match(rf"A study of an? {re.escape(kind)} intervention\b", lead), lead
+        assert " interventions " not in lead and ", , " not in lead
+        inferred = {i["field"] for i in study.get("inferred") or []}
+        for country in study.get("country") or []:
+            assert (country in lead) == ("country" not in inferred), (study["id"], lead)
+        domains = list(dict.fromkeys(o["domain"] for o in study["outcomes"] or []))
+        if len(domains) > 1:  # "measuring a, b and c"
+            last = labels["outcomes"][domains[-1]]["label"].lower()
+            assert f" and {last}. " in lead, lead
+    alpha = next(s for s in prepare(MADEUP).studies if s["id"] == "alpha-2020")
+    made_up = study_summary({**alpha, "country": ["United States"], "inferred": []},
+                            codebook_labels(prepare(MADEUP).review), 4)
+    assert made_up.startswith("A study of a therapy-based intervention") and " in the United States" in made_up
+
+
+def test_sentences_read_as_plain_english(built_site, madeup_pages):
+    home = text_of((built_site / "index.html").read_text(encoding="utf-8"))
+    assert "? The review looked at" in home and "? It looked at" not in home
+    press = text_of((built_site / "press" / "index.html").read_text(encoding="utf-8"))
+    assert "published in the Journal of Medical Internet Research" in press
+    findings = text_of((built_site / "findings" / "index.html").read_text(encoding="utf-8"))
+    assert "classes and counted them" in findings and "limiting use interventions" not in findings
+    assert "not yet transcribed, because that part of the review could not be read" in findings
+    methods = text_of((built_site / "methods" / "index.html").read_text(encoding="utf-8"))
+    assert "Search period 1 January 2004 to 31 July 2022. The preprint" in methods
+    for study in ("hall-2019", "lambert-2022", "mitev-2021"):
+        text = text_of((built_site / "studies" / study / "index.html").read_text(encoding="utf-8"))
+        assert "(well-being)" not in text and "(well-being (composite))" not in text, study
+    turel = text_of((built_site / "studies" / "turel-2018" / "index.html").read_text(encoding="utf-8"))
+    assert "not yet transcribed. The review's verdict" in turel
+    # the made-up review has outcomes its file leaves null with no reason: those are not reported, not unread
+    made_up = text_of(madeup_pages["findings.md"])
+    assert "The review's counts for 1 of the 9 outcomes are not yet transcribed" in made_up
+    assert "The review does not report counts for 7 of the 9 outcomes." in made_up
 
 
 def test_count_text():
