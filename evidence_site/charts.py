@@ -439,6 +439,17 @@ UNKNOWN_EFFECT = Category(key="unknown", label="not yet transcribed",
                           definition="the review's classification is not yet transcribed", symbol="?")
 
 
+def _quality_known(chosen: list[dict]) -> str:
+    """How many of the study files carry the review's quality rating, without reading an absent
+    rating as 'not rated': the review rates every study; a file may not have its rating yet."""
+    rated = sum(s["quality"]["global"] is not None for s in chosen)
+    if rated == len(chosen):
+        return "Each shows the review's quality rating."
+    if not rated:
+        return "Their quality ratings are not yet transcribed."
+    return f"The review's quality rating is transcribed for {rated} of them."
+
+
 def _quality_legend(ratings: dict[str, Rating], used: set, unrated: bool) -> list[LegendItem]:
     """Key entries for the quality ratings a chart shows: only those, and 'not yet transcribed' only if
     some study on it has no rating."""
@@ -552,11 +563,11 @@ def effect_direction(review: dict, studies: list[dict], summary: Summary, type_k
             + f"Overall, of the {_plural(n_rows, 'study file', 'study files')} here"
             + (" (not all the studies the review included)" if summary.transcribed.n < summary.included else "")
             + f", the review classed {', '.join(counts[:-1]) + ' and ' if len(counts) > 1 else ''}"
-            + f"{counts[-1]}" + (f"; for {unread} its class could not be read" if unread else "") + ". "
+            + f"{counts[-1]}" + (f"; for {unread} its class is not yet transcribed" if unread else "") + ". "
             + (f"{_plural(worked_out, 'class', 'classes')} on single outcomes, marked {INFERRED_MARK}, "
                f"{'was' if worked_out == 1 else 'were'} worked out by this site from the review's text; "
                f"each study page says how. " if worked_out else "")
-            + f"Quality is rated for {sum(s['quality']['global'] is not None for s in chosen)} of them. {where}.")
+            + _quality_known(chosen) + f" {where}.")
     shown_keys = {mk.effect.key for g in groups for r in g.rows for c in r.cells for mk in c.marks}
     suffix = "all" if type_key is None else type_key
     title = "Effect direction plot" + ("" if type_key is None else f": {types[0].label}")
