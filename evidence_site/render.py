@@ -376,10 +376,15 @@ def study_listings(review: dict, studies: list[dict], summary: Summary, page_siz
         # what the review reports for the type, and how many of its studies are here: study-list.md.j2
         groups.append(StudyGroup(f"studies/type/{t.key}", "../../", f"{t.label} studies", t.definition, mine,
                                  type_key=t.key))
+    unread = sum(s["outcomes"] is None for s in studies)
+    unread_outcomes = (f"; the outcomes of {plural(unread, 'other study file', 'other study files')} are not yet "
+                       "transcribed, so they may have measured it too") if unread else ""
     for o in summary.by_outcome:
         mine = [s for s in studies if any(x["domain"] == o.key for x in s["outcomes"] or [])]
         groups.append(StudyGroup(f"studies/outcome/{o.key}", "../../", f"Studies that measured {o.label.lower()}",
-                                 f"{o.definition} {plural(len(mine), 'transcribed study', 'transcribed studies')} measured it.",
+                                 f"{o.definition} "
+                                 + (f"{plural(len(mine), 'transcribed study', 'transcribed studies')} measured it"
+                                    if mine else "No transcribed study measured it") + f"{unread_outcomes}.",
                                  mine))
     # The studies behind each filled cell of the evidence gap map (charts.gap_map links its cells here).
     for t in summary.by_type:
