@@ -181,6 +181,7 @@ class StudyRow:
     y: float
     h: float
     n: int | Missing  # participants, or why the file has no number
+    n_inferred: bool  # the number was worked out by this site (listed under the file's inferred)
     n_text: str
     quality: Rating | None
     cells: tuple[EffectCell, ...]
@@ -210,7 +211,7 @@ class EffectDirection(Chart):
     head_h: float
     columns: tuple[Column, ...]
     groups: tuple[Group, ...]
-    inferred_marks: int  # classes this site worked out, marked INFERRED_MARK
+    inferred_marks: int  # classes and participant numbers this site worked out, marked INFERRED_MARK
 
     @property
     def drawn(self) -> bool:
@@ -430,7 +431,7 @@ def _effects(review: dict) -> dict[str, Category]:
 # A classification this site worked out from the review's text (the study file lists it under
 # `inferred`), not one the review gives: marked so in the figures, their tables and their data.
 INFERRED_MARK = "†"
-INFERRED_WORDS = "worked out by this site from the review's text; see the study page"
+INFERRED_WORDS = "worked out by this site, not read in a source; see the study page"
 INFERRED_CSV = "worked out by this site"
 
 # A direction the review recorded but the copies we have did not show: drawn as a question mark, and
@@ -541,8 +542,9 @@ def effect_direction(review: dict, studies: list[dict], summary: Summary, type_k
                     for i, (e, inferred) in enumerate(shown))))
             size = s["sample"]["size"] if s["sample"]["size"] is not None else study_missing(s, "sample.size")
             rows.append(StudyRow(
-                id=s["id"], name=names[s["id"]], y=y, h=row_h, n=size,
-                n_text=f"n: {size}" if isinstance(size, Missing) else f"n = {size}",
+                id=s["id"], name=names[s["id"]], y=y, h=row_h, n=size, n_inferred=is_inferred(s, "sample.size"),
+                n_text=f"n: {size}" if isinstance(size, Missing)
+                else f"n = {size:,}" + (INFERRED_MARK if is_inferred(s, "sample.size") else ""),
                 quality=ratings.get(s["quality"]["global"]), cells=tuple(cells),
                 outcomes_unread=s["outcomes"] is None))
             y += row_h
@@ -555,6 +557,7 @@ def effect_direction(review: dict, studies: list[dict], summary: Summary, type_k
     where = f"The study files cover {_coverage(summary)}"
     n_rows = sum(len(g.rows) for g in groups)
     worked_out = sum(mk.inferred for g in groups for r in g.rows for c in r.cells for mk in c.marks)
+    sizes_worked_out = sum(r.n_inferred for g in groups for r in g.rows)
     counts = [f"{n} as {label}" for label, n in overall_counts]
     # Counts of the study files here, said so: quoted alone, they must not read as the review's totals.
     desc = (f"{scope}{_plural(n_rows, 'study file', 'study files')} in rows"
@@ -567,6 +570,9 @@ def effect_direction(review: dict, studies: list[dict], summary: Summary, type_k
             + (f"{_plural(worked_out, 'class', 'classes')} on single outcomes, marked {INFERRED_MARK}, "
                f"{'was' if worked_out == 1 else 'were'} worked out by this site from the review's text; "
                f"each study page says how. " if worked_out else "")
+            + (f"{_plural(sizes_worked_out, 'number of participants', 'numbers of participants')}, marked "
+               f"{INFERRED_MARK}, {'was' if sizes_worked_out == 1 else 'were'} worked out by this site from the "
+               f"study's own figures. " if sizes_worked_out else "")
             + _quality_known(chosen) + f" {where}.")
     shown_keys = {mk.effect.key for g in groups for r in g.rows for c in r.cells for mk in c.marks}
     suffix = "all" if type_key is None else type_key
@@ -577,13 +583,15 @@ def effect_direction(review: dict, studies: list[dict], summary: Summary, type_k
                  f"the direction of effect the review recorded for each study file and outcome"
                  + (f", except where marked {INFERRED_MARK}: those classes were worked out by this site from the "
                     f"review's text" if worked_out else "")
+                 + (f"; participant numbers are from each study's own sources{', and one marked ' + INFERRED_MARK + ' was worked out by this site' if sizes_worked_out == 1 else ', and those marked ' + INFERRED_MARK + ' were worked out by this site' if sizes_worked_out else ''}")
                  + f". {where}, so studies without a file are missing here."),
         width=width, height=y + 6, quality_x=quality_x, head_h=head_h, columns=columns, groups=tuple(groups),
-        inferred_marks=worked_out,
+        inferred_marks=worked_out + sizes_worked_out,
         legend=tuple([LegendItem(kind="symbol", effect=e, label=e.label) for k, e in effects.items() if k in shown_keys]
                      + ([LegendItem(kind="symbol", effect=UNKNOWN_EFFECT, label=UNKNOWN_EFFECT.definition)]
                         if "unknown" in shown_keys else [])
-                     + ([LegendItem(kind="text", mark=INFERRED_MARK, label=INFERRED_WORDS)] if worked_out else [])
+                     + ([LegendItem(kind="text", mark=INFERRED_MARK, label=INFERRED_WORDS)]
+                        if worked_out + sizes_worked_out else [])
                      + [LegendItem(kind="text", mark="", label="blank: not measured")]
                      + _quality_legend(ratings, {s["quality"]["global"] for s in chosen},
                                        any(s["quality"]["global"] is None for s in chosen))),

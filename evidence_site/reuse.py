@@ -267,7 +267,7 @@ def table_rows(figure: Figure, chart: Chart) -> tuple[list[str], list[list]]:
     """(header, rows) of a figure's data, column for column as its table on the page."""
     if figure.key == "effect_direction":
         header = ["intervention_type", "study_id", "study", "participants", "quality"] + [c.label for c in chart.columns]
-        rows = [[g.label, r.id, r.name, str(r.n),
+        rows = [[g.label, r.id, r.name, str(r.n) + (f" ({INFERRED_CSV})" if r.n_inferred else ""),
                  r.quality.label if r.quality else "not yet transcribed"]
                 + [_not_measured(r, cell) for cell in r.cells] for g in chart.groups for r in g.rows]
     elif figure.key == "gap_map":

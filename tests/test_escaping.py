@@ -85,6 +85,9 @@ CALLS = {
     "comparison_table": [(([hostile_row()], H, "type-", H, {"key": HK, "label": H}, H), True)],
     "pagination": [(({"label": H, "current": 2, "total": 3, "prev": H, "next": H},), False)],
     "report_link": [((Reporter("https://github.com/owner/name").finding(H, H), H), True), ((None, H), False)],
+    # a mark with no data in it; a field listed under inferred (here by a hostile path) or not
+    "worked_mark": [((), False)],
+    "worked": [((hostile_study(), H), False), ((hostile_study(), "country"), False)],
     "other_classes": [((SimpleNamespace(overall=[SimpleNamespace(label=H, reported=Count(1, 3))] * 3),), True)],
 }
 
