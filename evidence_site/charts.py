@@ -683,7 +683,7 @@ def gap_map(review: dict, studies: list[dict], summary: Summary) -> GapMap:
         legend=tuple([LegendItem(kind="text", mark="3", label="study files that measured it"),
                       LegendItem(kind="text", mark=f"{favourable.symbol}2",
                                  label=f"of those, {favourable.label.lower()} on it"),
-                      LegendItem(kind="gap", label="dashed, empty: a gap, no study file measured it")]
+                      LegendItem(kind="gap", label="dashed, empty: a gap, no study file here records it")]
                      + ([LegendItem(kind="hatch", label="hatched: no study file of this type yet")] if empty_types else [])
                      + ([LegendItem(kind="text", mark=INFERRED_MARK,
                                     label=f"the count includes a class {INFERRED_WORDS}")] if marked else [])

@@ -384,7 +384,7 @@ def study_listings(review: dict, studies: list[dict], summary: Summary, page_siz
         groups.append(StudyGroup(f"studies/outcome/{o.key}", "../../", f"Studies that measured {o.label.lower()}",
                                  f"{o.definition} "
                                  + (f"{plural(len(mine), 'transcribed study', 'transcribed studies')} measured it"
-                                    if mine else "No transcribed study measured it") + f"{unread_outcomes}.",
+                                    if mine else "No transcribed study records it") + f"{unread_outcomes}.",
                                  mine))
     # The studies behind each filled cell of the evidence gap map (charts.gap_map links its cells here).
     for t in summary.by_type:
