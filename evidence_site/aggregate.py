@@ -37,19 +37,23 @@ class Missing:
 
 
 def missing(review: dict, path: str) -> Missing:
-    """Why review.yml has no value at a dotted path: its `missing:` map, or 'not reported'."""
-    return Missing((review.get("missing") or {}).get(path) or NOT_REPORTED)
+    """Why review.yml has no value at a dotted path: its `missing:` map, or 'not yet transcribed', so
+    that a null never claims the review left the value out."""
+    return Missing((review.get("missing") or {}).get(path) or NOT_YET_TRANSCRIBED)
+
+
+# The parts of review.yml that hold facts about the review; the others (the codebook, the site's
+# settings, the missing map itself) use null for "none" or "not set", never for a missing fact.
+REVIEW_FACTS = ("citation", "dates", "methods", "prisma", "reported", "review_stated_limitations")
 
 
 def present_review(review: dict) -> dict:
-    """The review for the pages: each null listed in `missing:` becomes a Missing with its reason."""
-    reasons = review.get("missing") or {}
-
+    """The review for the pages: each null fact becomes a Missing with its reason (`missing`)."""
     def walk(value, path):
         if isinstance(value, dict):
             return {k: walk(v, f"{path}.{k}" if path else k) for k, v in value.items()}
-        if value is None and path in reasons:
-            return Missing(reasons[path])
+        if value is None and path.split(".")[0] in REVIEW_FACTS:
+            return missing(review, path)
         return value
     return walk(review, "")
 

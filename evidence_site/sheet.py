@@ -139,7 +139,7 @@ def guide(cols: list[Column], codebook: dict) -> tuple[list[list[str]], list[lis
                     f"entry; add groups ({REPEATED[col.path[0]]}_{last}_{col.path[2]}, ...) if you need more."
         filled = ("no: made from the first author and year if left empty" if col.name == "id"
                   else "yes" + (" (in a filled group)" if col.path[0] in REPEATED else "") if col.required
-                  else "no: leave empty if not reported")
+                  else "no: leave empty if not known")
         rows.append([col.name, filled, text.strip()])
     book = [["codebook group", "key", "label", "definition"]]
     for group, items in codebook.items():
@@ -176,7 +176,9 @@ def write_template(path: Path, cols: list[Column], rows: list[list], codebook: d
     path.write_text(out.getvalue(), encoding="utf-8")
     readme = path.with_name(path.stem + ".README.md")
     lines = [f"# Columns of {path.name}", "",
-             "One row per study. An empty cell means the source does not report the value (null); never estimate. "
+             "One row per study. An empty cell is null: this site does not have the value (shown as not yet "
+             "transcribed); where the source gives nothing, or sources disagree, say so in the missing columns. "
+             "Never estimate. "
              "Several values in one cell (authors, countries, platforms, sources) are separated by semicolons. "
              "Save the sheet as CSV UTF-8, then run: python build_site.py import " + path.name, "",
              "| column | must be filled | what to write |", "| --- | --- | --- |"]

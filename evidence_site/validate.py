@@ -64,7 +64,7 @@ def _expected_types(types) -> str:
     types = [types] if isinstance(types, str) else list(types)
     words = [_TYPE_WORDS.get(t, t) for t in types if t != "null"]
     text = " or ".join(words)
-    return text + (", or null if not reported" if "null" in types else "")
+    return text + (", or null if not known" if "null" in types else "")
 
 
 @lru_cache(maxsize=None)
@@ -130,14 +130,14 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
             message = f"{describe(value)} is too large; the largest allowed is {error.validator_value}"
             code = "out-of-range"
         elif kind == "minLength":
-            message = "is empty; write the value, or null if it is not reported"
+            message = "is empty; write the value, or null if it is not known"
             code = "empty"
         elif kind == "maxLength":
             message = f"is {len(value)} characters long; at most {error.validator_value} are allowed"
             code = "too-long"
         elif kind == "minItems":
             nullable = "null" in ([schema.get("type")] if isinstance(schema.get("type"), str) else schema.get("type", []))
-            message = "is an empty list; give at least one item" + (", or null if not reported" if nullable else "")
+            message = "is an empty list; give at least one item" + (", or null if not known" if nullable else "")
             code = "empty"
         elif kind in ("maxItems", "maxProperties"):
             message = f"has too many items; at most {error.validator_value} are allowed"

@@ -166,7 +166,7 @@ def test_against_an_older_commit_and_a_review_change(repo):
     status, out, err = diff(repo, first)
     assert (status, err) == (0, "")
     assert f"Before: {first}. After: the working tree." in out.splitlines()
-    assert "| Quality: weak (review) | 3 of 4 (75%) | not reported |" in out.splitlines()
+    assert "| Quality: weak (review) | 3 of 4 (75%) | not yet transcribed |" in out.splitlines()  # null, no reason
     assert "- `delta-2023`: Delta (2023), A made-up study called Delta" in out.splitlines()
 
 

@@ -466,16 +466,16 @@ def test_a_symbolic_link_and_a_wrong_suffix_are_refused(project):
 
 @pytest.mark.parametrize("old, new, expected", [
     ("  size: 61", "  size: sixty-one",
-     "sample.size: expected a whole number, or null if not reported, got text 'sixty-one'; expected: Number of "
-     "participants the study reports (whole number), or null if not reported or unclear. [wrong-type]"),
+     "sample.size: expected a whole number, or null if not known, got text 'sixty-one'; expected: Number of "
+     "participants the study reports (whole number), or null if not known or unclear. [wrong-type]"),
     ("  size: 61", "  size: 0",
      "sample.size: a number (0) is too small; the smallest allowed is 1; expected: Number of participants the study "
-     "reports (whole number), or null if not reported or unclear. [out-of-range]"),
+     "reports (whole number), or null if not known or unclear. [out-of-range]"),
     ("  year: 2020", "  year: 2030",
      "citation.year: a number (2030) is too large; the largest allowed is {year} (this year); expected: Year of "
      "publication as the review lists it. [out-of-range]"),
     ("  journal: International Journal of Environmental Research and Public Health", '  journal: ""',
-     "citation.journal: is empty; write the value, or null if it is not reported [empty]"),
+     "citation.journal: is empty; write the value, or null if it is not known [empty]"),
     ("  duration: 7 days", "  duration: " + "x" * 301,
      "intervention.duration: is 301 characters long; at most 300 are allowed [too-long]"),
     ("  - field: country\n", "  - field: countyr\n",

@@ -169,7 +169,7 @@ def test_a_sheet_with_mistakes_lists_every_problem_by_row_and_column_and_writes_
         f"{sheet}:3:D: title: is empty; this cell must be filled in; expected: Title of the article as printed. [empty]",
         f"{sheet}:3:F: doi: text 'https://doi.org/10.1/x' is not in the expected form; expected: The article's DOI "
         "without the https://doi.org/ prefix (for example 10.1089/cyber.2016.0259), or null if not found. [bad-format]",
-        f"{sheet}:3:H: mean_age: expected a number, or null if not reported, got text 'abc'; expected: Mean age in "
+        f"{sheet}:3:H: mean_age: expected a number, or null if not known, got text 'abc'; expected: Mean age in "
         "years, or null. [wrong-type]",
         f"{sheet}:3:I: percent_female: a number (150) is too large; the largest allowed is 100; expected: Share of "
         "participants who were women, 0 to 100, or null. [out-of-range]",

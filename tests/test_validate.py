@@ -58,8 +58,8 @@ def test_wrong_type(project):
     text = BROWN.replace("  size: 61", "  size: sixty-one")
     assert problems_after(project, "brown-2020.yml", text) == [
         f"studies/brown-2020.yml:{line_of(text, 'size: sixty')}:3: sample.size: expected a whole number, or null "
-        "if not reported, got text 'sixty-one'; expected: Number of participants the study reports (whole number), "
-        "or null if not reported or unclear. [wrong-type]"
+        "if not known, got text 'sixty-one'; expected: Number of participants the study reports (whole number), "
+        "or null if not known or unclear. [wrong-type]"
     ]
 
 
@@ -76,7 +76,7 @@ def test_out_of_range(project):
     assert problems_after(project, "brown-2020.yml", text) == [
         f"studies/brown-2020.yml:{line_of(text, 'size: -5')}:3: sample.size: a number (-5) is too small; the "
         "smallest allowed is 1; expected: Number of participants the study reports (whole number), or null if not "
-        "reported or unclear. [out-of-range]"
+        "known or unclear. [out-of-range]"
     ]
 
 
@@ -94,7 +94,7 @@ def test_empty_text(project):
     text = BROWN.replace('comparator: The same participants\' scores before the week without social media', 'comparator: ""')
     assert problems_after(project, "brown-2020.yml", text) == [
         f"studies/brown-2020.yml:{line_of(text, 'comparator:')}:1: comparator: is empty; write the value, or null "
-        "if it is not reported [empty]"
+        "if it is not known [empty]"
     ]
 
 
@@ -170,5 +170,5 @@ def test_empty_list_offers_null_only_where_null_is_allowed(project):
         f"studies/brown-2020.yml:{line_of(text, 'authors: []')}:3: citation.authors: is an empty list; give at least "
         "one item [empty]",
         f"studies/brown-2020.yml:{line_of(text, 'country: []')}:1: country: is an empty list; give at least one item, "
-        "or null if not reported [empty]",
+        "or null if not known [empty]",
     ]

@@ -121,11 +121,12 @@ def test_study_template_has_no_dead_guards():
 def test_missing_reasons_come_from_the_data(madeup, madeup_pages):
     view = present_review(madeup.review)
     assert str(view["reported"]["by_outcome"]["anxiety"]) == "not yet transcribed"
-    assert view["citation"]["license"] is None  # a null with no reason stays null: "not reported"
+    assert str(view["citation"]["license"]) == "not yet transcribed"  # a null with no reason given
+    assert view["site"]["repository"] is None  # a setting not set, not a missing fact
     assert not Missing(NOT_YET_TRANSCRIBED)  # false in tests, like null
     findings = text_of(madeup_pages["findings.md"])
     assert "The review's count for anxiety is not yet transcribed." in findings
-    assert "The review's count for loneliness is not reported." in findings  # null, no reason given
+    assert "The review's count for loneliness is not reported." in findings  # listed as not-reported
     from evidence_site.charts import prisma
 
     stages = {b.key: str(b.value) for b in prisma(madeup.review).boxes}
@@ -458,7 +459,7 @@ def test_sentences_read_as_plain_english(built_site, madeup_pages):
         assert "(well-being)" not in text and "(well-being (composite))" not in text, study
     turel = text_of((built_site / "studies" / "turel-2018" / "index.html").read_text(encoding="utf-8"))
     assert "not yet transcribed. The review's verdict" in turel
-    # the made-up review has outcomes its file leaves null with no reason: those are not reported, not unread
+    # the made-up review lists the outcomes it gives no count for as not reported: not unread
     made_up = text_of(madeup_pages["findings.md"])
     assert "The review's counts for 1 of the 9 outcomes are not yet transcribed" in made_up
     assert "The review does not report counts for 7 of the 9 outcomes." in made_up
