@@ -446,6 +446,9 @@ def test_study_lead_sentence_reads_well_and_leaves_out_an_inferred_country():
 def test_sentences_read_as_plain_english(built_site, madeup_pages):
     home = text_of((built_site / "index.html").read_text(encoding="utf-8"))
     assert "? The review looked at" in home and "? It looked at" not in home
+    # the review gives the dates of its search, not a range of publication dates (as /methods/ says)
+    assert "searched 3 databases for experimental studies (search period: 1 January 2004 to 31 July 2022)." in home
+    assert "published from" not in home
     press = text_of((built_site / "press" / "index.html").read_text(encoding="utf-8"))
     assert "published in the Journal of Medical Internet Research" in press
     findings = text_of((built_site / "findings" / "index.html").read_text(encoding="utf-8"))
