@@ -454,6 +454,11 @@ def test_sentences_read_as_plain_english(built_site, madeup_pages):
     findings = text_of((built_site / "findings" / "index.html").read_text(encoding="utf-8"))
     assert "classes and counted them" in findings and "limiting use interventions" not in findings
     assert "not yet transcribed, because that part of the review could not be read" in findings
+    # the class definitions all rest on the review's own wording (a statistically significant difference or
+    # none); "improved" covers a comparison group or the same people's earlier scores (Brown 2020)
+    assert ("Improved The review reports a statistically significant improvement with the intervention, measured "
+            "against a comparison group or against the same people's earlier scores.") in findings
+    assert "intervention group did better" not in findings
     methods = text_of((built_site / "methods" / "index.html").read_text(encoding="utf-8"))
     assert "Search period 1 January 2004 to 31 July 2022. The preprint" in methods
     for study in ("hall-2019", "lambert-2022", "mitev-2021"):
