@@ -449,6 +449,12 @@ def test_sentences_read_as_plain_english(built_site, madeup_pages):
     # the review gives the dates of its search, not a range of publication dates (as /methods/ says)
     assert "searched 3 databases for experimental studies (search period: 1 January 2004 to 31 July 2022)." in home
     assert "published from" not in home
+    assert "the review gives none (see what the intervals mean)." in home
+    assert "Outcomes: aspects of mental well-being, such as depression" in home  # not "outcomes: ... outcomes"
+    # the quality figure once, with its owner and tool; its published anchor (/#quality-weak) stays
+    assert home.count("The review rated 22 of the 23 studies weak quality") == 1
+    assert "The review rated 22 of the 23 studies weak quality on the EPHPP tool and names selection bias" in home
+    assert 'id="quality-weak"' in (built_site / "index.html").read_text(encoding="utf-8")
     press = text_of((built_site / "press" / "index.html").read_text(encoding="utf-8"))
     assert "published in the Journal of Medical Internet Research" in press
     findings = text_of((built_site / "findings" / "index.html").read_text(encoding="utf-8"))
