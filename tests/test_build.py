@@ -82,7 +82,8 @@ def test_home_page_headline_figures(built_site, data):
                    "1/5 (20%; 95% CI 4–62%, calculated by this site)", "3/12 (25%; 95% CI 9–53%, calculated by this site)",
                    "7/10 (70%; 95% CI 40–89%, calculated by this site)"]:
         assert figure in home.text
-    assert "The review rated 22 of the 23 studies weak quality on the EPHPP tool." in home.text
+    assert ("The review rated 22 of the 23 studies weak quality on the EPHPP tool and names selection bias as the "
+            "most common weakness.") in home.text
     # the review's three classes side by side, so "improved in 9" never reads as "the other 14 found nothing"
     assert ("Mental well-being improved in 9 of the 23 studies, the review reports; it classed 7 as mixed and 7 as "
             "no effect.") in home.text
@@ -91,7 +92,7 @@ def test_home_page_headline_figures(built_site, data):
     if len(data.studies) < included:
         assert f"So far {len(data.studies)} of the {included} studies are transcribed" in home.text
     assert {"overall", "type-therapy-based", "type-limiting-use", "type-abstinence", "outcome-depression",
-            "quality-caveat", "completeness"} <= home.ids
+            "quality-caveat", "quality-weak", "completeness"} <= home.ids
     assert ("https://doi.org/10.2196/44922", "noopener") in home.links
 
 
