@@ -119,8 +119,10 @@ def test_studies_page_table_and_completeness(built_site, data):
         assert f"{row.label} {reported} {n} {reported - n}" in studies.text
     included = data.review["reported"]["included_studies"]
     assert f"The review included {included} studies. {len(data.studies)} of them are transcribed here." in studies.text
-    assert "python build_site.py new" in studies.text
     hrefs = [h for h, _ in studies.links]
+    # readers get one plain line and a link to the contributor guide, not its commands and field names
+    assert "add-a-study" in studies.ids and "../contribute/" in hrefs
+    assert "build_site.py" not in studies.text and "null" not in studies.text and "inferred" not in studies.text
     assert all(f"{i}/" in hrefs for i in STUDY_IDS)
 
 
