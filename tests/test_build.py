@@ -142,13 +142,16 @@ def test_study_page_content(built_site):
         assert (f"https://doi.org/{doi}", "noopener") in study.links if doi else "no DOI found" in study.text
 
 
-def test_limitations_methods_citation(built_site):
+def test_limitations_methods_citation(built_site, data):
     limitations = page(built_site, "/limitations/")
     assert "22/23 (96%)" in limitations.text and "16/23 (70%)" in limitations.text  # plain facts: no interval
     assert {"weak-quality", "selection-bias", "student-samples", "quality", "quality-weak", "site-data"} \
         <= limitations.ids
     methods = page(built_site, "/methods/")
     assert "Records found by the searches 2785" in methods.text and "Studies included 23" in methods.text
+    # where the headline figures were read (reported.source), which no page showed
+    assert "Where the review's figures were read" in methods.text and "figures-source" in methods.ids
+    assert " ".join(data.review["reported"]["source"].split()) in methods.text
     assert "Duplicates removed not yet transcribed" in methods.text and "not reported" not in methods.text.split("does not give.")[1]
     citation = page(built_site, "/citation/")
     assert ("Plackett R, Blyth A, Schartau P. The Impact of Social Media Use Interventions on Mental Well-Being: "
