@@ -457,6 +457,11 @@ def test_sentences_read_as_plain_english(built_site, madeup_pages):
     assert 'id="quality-weak"' in (built_site / "index.html").read_text(encoding="utf-8")
     press = text_of((built_site / "press" / "index.html").read_text(encoding="utf-8"))
     assert "published in the Journal of Medical Internet Research" in press
+    # the first key finding keeps the other classes with it, as the home page does
+    assert ("In 9 of the 23 studies, mental well-being improved, according to a systematic review of social media "
+            "use interventions; the review classed 7 as mixed and 7 as no effect.") in press
+    # a caveat that is this site's own, not the review's, says so
+    assert "This site's note, not the review's: the review covers experimental studies in adults;" in press
     findings = text_of((built_site / "findings" / "index.html").read_text(encoding="utf-8"))
     assert "classes and counted them" in findings and "limiting use interventions" not in findings
     assert "not yet transcribed, because that part of the review could not be read" in findings
