@@ -167,6 +167,25 @@ def test_a_study_page_shows_each_missing_value_with_its_reason(madeup):
                                        else f"{study['sample']['percent_female']}%")
 
 
+def test_effect_size_note_shows_under_a_table_that_gives_an_effect_size(madeup, built_site):
+    """methods.effect_size_note (review.yml) explains the effect sizes, only where a study page shows one."""
+    note = madeup.review["methods"]["effect_size_note"]
+    study = copy.deepcopy(madeup.studies[0])
+    pages = render_pages(madeup.review, [study, *madeup.studies[1:]], madeup.summary)
+    assert note not in pages[f"studies/{study['id']}.md"]  # no effect size given, no note
+    study["outcomes"][0]["effect_size"] = "z=1.5"
+    pages = render_pages(madeup.review, [study, *madeup.studies[1:]], madeup.summary)
+    page = pages[f"studies/{study['id']}.md"]
+    assert page.index("</table>") < page.index(f'<p class="note">{note}</p>') < page.index("{#provenance}")
+    # the real review says what d is, on the pages of studies with an effect size and on no other
+    real = " ".join(yaml.safe_load((ROOT / "review.yml").read_text(encoding="utf-8"))["methods"]["effect_size_note"].split())
+    assert "Cohen's d" in real
+    for path in (ROOT / "studies").glob("*.yml"):
+        outcomes = yaml.safe_load(path.read_text(encoding="utf-8")).get("outcomes") or []
+        text = unescape(text_of((built_site / "studies" / path.stem / "index.html").read_text(encoding="utf-8")))
+        assert (real in text) == any(o.get("effect_size") for o in outcomes), path.stem
+
+
 def test_real_study_pages_say_not_reported_only_where_the_file_says_so(built_site):
     """On every study page, "not reported" and "the sources disagree" appear only for fields the
     study file lists under `missing` with that status; every other null is "not yet transcribed"."""
