@@ -50,6 +50,10 @@ def test_statement_reads_the_committed_record(project: Path, tmp_path: Path):
     assert "keyboard only" in text and "Not part of that run:" in text and "HTML conformance" in text
     assert "No record of an accessibility check" not in text
     assert "No contact address has been set for this copy of the site yet" in text  # review.yml names neither site.contact nor site.repository
+    # quoted in part, the EASS sentence must not say that the site is published by a public sector body
+    assert ("if all three of these apply: you are in the UK, this site's publisher is a UK public sector body, "
+            "and you are not happy with how the publisher responds to you.") in text
+    assert "the site is published by a public sector body" not in text
 
 
 def test_statement_says_plainly_when_no_record_exists(project: Path, tmp_path: Path):

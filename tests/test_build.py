@@ -82,7 +82,8 @@ def test_home_page_headline_figures(built_site, data):
                    "1/5 (20%; 95% CI 4–62%, calculated by this site)", "3/12 (25%; 95% CI 9–53%, calculated by this site)",
                    "7/10 (70%; 95% CI 40–89%, calculated by this site)"]:
         assert figure in home.text
-    assert "The review rated 22 of the 23 studies weak quality on the EPHPP tool." in home.text
+    assert ("The review rated 22 of the 23 studies weak quality on the EPHPP tool and names selection bias as the "
+            "most common weakness.") in home.text
     # the review's three classes side by side, so "improved in 9" never reads as "the other 14 found nothing"
     assert ("Mental well-being improved in 9 of the 23 studies, the review reports; it classed 7 as mixed and 7 as "
             "no effect.") in home.text
@@ -91,7 +92,7 @@ def test_home_page_headline_figures(built_site, data):
     if len(data.studies) < included:
         assert f"So far {len(data.studies)} of the {included} studies are transcribed" in home.text
     assert {"overall", "type-therapy-based", "type-limiting-use", "type-abstinence", "outcome-depression",
-            "quality-caveat", "completeness"} <= home.ids
+            "quality-caveat", "quality-weak", "completeness"} <= home.ids
     assert ("https://doi.org/10.2196/44922", "noopener") in home.links
 
 
@@ -118,8 +119,10 @@ def test_studies_page_table_and_completeness(built_site, data):
         assert f"{row.label} {reported} {n} {reported - n}" in studies.text
     included = data.review["reported"]["included_studies"]
     assert f"The review included {included} studies. {len(data.studies)} of them are transcribed here." in studies.text
-    assert "python build_site.py new" in studies.text
     hrefs = [h for h, _ in studies.links]
+    # readers get one plain line and a link to the contributor guide, not its commands and field names
+    assert "add-a-study" in studies.ids and "../contribute/" in hrefs
+    assert "build_site.py" not in studies.text and "null" not in studies.text and "inferred" not in studies.text
     assert all(f"{i}/" in hrefs for i in STUDY_IDS)
 
 
@@ -139,13 +142,16 @@ def test_study_page_content(built_site):
         assert (f"https://doi.org/{doi}", "noopener") in study.links if doi else "no DOI found" in study.text
 
 
-def test_limitations_methods_citation(built_site):
+def test_limitations_methods_citation(built_site, data):
     limitations = page(built_site, "/limitations/")
     assert "22/23 (96%)" in limitations.text and "16/23 (70%)" in limitations.text  # plain facts: no interval
     assert {"weak-quality", "selection-bias", "student-samples", "quality", "quality-weak", "site-data"} \
         <= limitations.ids
     methods = page(built_site, "/methods/")
     assert "Records found by the searches 2785" in methods.text and "Studies included 23" in methods.text
+    # where the headline figures were read (reported.source), which no page showed
+    assert "Where the review's figures were read" in methods.text and "figures-source" in methods.ids
+    assert " ".join(data.review["reported"]["source"].split()) in methods.text
     assert "Duplicates removed not yet transcribed" in methods.text and "not reported" not in methods.text.split("does not give.")[1]
     citation = page(built_site, "/citation/")
     assert ("Plackett R, Blyth A, Schartau P. The Impact of Social Media Use Interventions on Mental Well-Being: "

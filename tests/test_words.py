@@ -168,6 +168,25 @@ def test_a_study_page_shows_each_missing_value_with_its_reason(madeup):
                                        else f"{study['sample']['percent_female']}%")
 
 
+def test_effect_size_note_shows_under_a_table_that_gives_an_effect_size(madeup, built_site):
+    """methods.effect_size_note (review.yml) explains the effect sizes, only where a study page shows one."""
+    note = madeup.review["methods"]["effect_size_note"]
+    study = copy.deepcopy(madeup.studies[0])
+    pages = render_pages(madeup.review, [study, *madeup.studies[1:]], madeup.summary)
+    assert note not in pages[f"studies/{study['id']}.md"]  # no effect size given, no note
+    study["outcomes"][0]["effect_size"] = "z=1.5"
+    pages = render_pages(madeup.review, [study, *madeup.studies[1:]], madeup.summary)
+    page = pages[f"studies/{study['id']}.md"]
+    assert page.index("</table>") < page.index(f'<p class="note">{note}</p>') < page.index("{#provenance}")
+    # the real review says what d is, on the pages of studies with an effect size and on no other
+    real = " ".join(yaml.safe_load((ROOT / "review.yml").read_text(encoding="utf-8"))["methods"]["effect_size_note"].split())
+    assert "Cohen's d" in real
+    for path in (ROOT / "studies").glob("*.yml"):
+        outcomes = yaml.safe_load(path.read_text(encoding="utf-8")).get("outcomes") or []
+        text = unescape(text_of((built_site / "studies" / path.stem / "index.html").read_text(encoding="utf-8")))
+        assert (real in text) == any(o.get("effect_size") for o in outcomes), path.stem
+
+
 def test_real_study_pages_say_not_reported_only_where_the_file_says_so(built_site):
     """On every study page, "not reported" and "the sources disagree" appear only for fields the
     study file lists under `missing` with that status; every other null is "not yet transcribed"."""
@@ -447,11 +466,30 @@ def test_study_lead_sentence_reads_well_and_leaves_out_an_inferred_country():
 def test_sentences_read_as_plain_english(built_site, madeup_pages):
     home = text_of((built_site / "index.html").read_text(encoding="utf-8"))
     assert "? The review looked at" in home and "? It looked at" not in home
+    # the review gives the dates of its search, not a range of publication dates (as /methods/ says)
+    assert "searched 3 databases for experimental studies (search period: 1 January 2004 to 31 July 2022)." in home
+    assert "published from" not in home
+    assert "the review gives none (see what the intervals mean)." in home
+    assert "Outcomes: aspects of mental well-being, such as depression" in home  # not "outcomes: ... outcomes"
+    # the quality figure once, with its owner and tool; its published anchor (/#quality-weak) stays
+    assert home.count("The review rated 22 of the 23 studies weak quality") == 1
+    assert "The review rated 22 of the 23 studies weak quality on the EPHPP tool and names selection bias" in home
+    assert 'id="quality-weak"' in (built_site / "index.html").read_text(encoding="utf-8")
     press = text_of((built_site / "press" / "index.html").read_text(encoding="utf-8"))
     assert "published in the Journal of Medical Internet Research" in press
+    # the first key finding keeps the other classes with it, as the home page does
+    assert ("In 9 of the 23 studies, mental well-being improved, according to a systematic review of social media "
+            "use interventions; the review classed 7 as mixed and 7 as no effect.") in press
+    # a caveat that is this site's own, not the review's, says so
+    assert "This site's note, not the review's: the review covers experimental studies in adults;" in press
     findings = text_of((built_site / "findings" / "index.html").read_text(encoding="utf-8"))
     assert "classes and counted them" in findings and "limiting use interventions" not in findings
     assert "not yet transcribed, because that part of the review could not be read" in findings
+    # the class definitions all rest on the review's own wording (a statistically significant difference or
+    # none); "improved" covers a comparison group or the same people's earlier scores (Brown 2020)
+    assert ("Improved The review reports a statistically significant improvement with the intervention, measured "
+            "against a comparison group or against the same people's earlier scores.") in findings
+    assert "intervention group did better" not in findings
     methods = text_of((built_site / "methods" / "index.html").read_text(encoding="utf-8"))
     assert "Search period 1 January 2004 to 31 July 2022. The preprint" in methods
     for study in ("hall-2019", "lambert-2022", "mitev-2021"):
