@@ -99,7 +99,7 @@ def test_more_in_an_intervention_type_than_reported(madeup):
         "the study files give 1, fewer than the 2 the review reports (every study in this group is transcribed, so "
         "they must match)",
         "studies/delta-2023.yml: intervention.type: intervention type 'abstinence', studies: the study files give 1, "
-        "more than the 0 the review reports at review.yml:85 (reported.by_intervention_type.abstinence.studies); "
+        "more than the 0 the review reports at review.yml:86 (reported.by_intervention_type.abstinence.studies); "
         "check the files counted, newest first: studies/delta-2023.yml:23",
     ]
 
@@ -110,7 +110,7 @@ def test_more_in_a_verdict_class_than_reported_partial(madeup):
     edit(madeup / "studies" / "beta-2021.yml", "overall_effect: mixed", "overall_effect: no-effect")
     assert problems(madeup) == [
         "studies/delta-2023.yml: overall_effect: studies classed 'no-effect' overall: the study files give 2, more "
-        "than the 1 the review reports at review.yml:81 (reported.overall.no-effect); check the files counted, "
+        "than the 1 the review reports at review.yml:82 (reported.overall.no-effect); check the files counted, "
         "newest first: studies/delta-2023.yml:30, studies/beta-2021.yml:34",
     ]
 
@@ -120,7 +120,7 @@ def test_more_improved_on_an_outcome_than_reported(madeup):
     edit(madeup / "studies" / "beta-2021.yml", "effect: no-effect", "effect: improved")
     assert problems(madeup) == [
         "studies/beta-2021.yml: outcomes[0].effect: outcome 'depression', studies classed 'improved' on it: the "
-        "study files give 2, more than the 1 the review reports at review.yml:87 (reported.by_outcome.depression."
+        "study files give 2, more than the 1 the review reports at review.yml:88 (reported.by_outcome.depression."
         "improved); check the files counted, newest first: studies/beta-2021.yml:33, studies/alpha-2020.yml:33",
     ]
 
@@ -130,7 +130,7 @@ def test_more_with_a_quality_rating_than_reported(madeup):
     edit(madeup / "studies" / "beta-2021.yml", "global: weak", "global: moderate")
     assert problems(madeup) == [
         "studies/delta-2023.yml: quality.global: studies rated 'moderate': the study files give 2, more than the 1 "
-        "the review reports at review.yml:91 (reported.quality.moderate); check the files counted, newest first: "
+        "the review reports at review.yml:92 (reported.quality.moderate); check the files counted, newest first: "
         "studies/delta-2023.yml:32, studies/beta-2021.yml:36",
     ]
 
@@ -144,7 +144,7 @@ def test_complete_data_must_match_every_count(madeup):
         "classed 'improved': the study files give 0, fewer than the 1 the review reports (every study in this group "
         "is transcribed, so they must match)",
         "studies/gamma-2022.yml: overall_effect: studies classed 'mixed' overall: the study files give 2, more than "
-        "the 1 the review reports at review.yml:80 (reported.overall.mixed); check the files counted, newest first: "
+        "the 1 the review reports at review.yml:81 (reported.overall.mixed); check the files counted, newest first: "
         "studies/gamma-2022.yml:34, studies/beta-2021.yml:34",
     ]
 
@@ -154,7 +154,7 @@ def test_complete_type_must_match_even_when_review_is_partial(madeup):
     edit(madeup / "studies" / "beta-2021.yml", "overall_effect: mixed", "overall_effect: improved")
     assert problems(madeup) == [
         "studies/beta-2021.yml: overall_effect: intervention type 'therapy-based', studies classed 'improved': the "
-        "study files give 2, more than the 1 the review reports at review.yml:83 (reported.by_intervention_type."
+        "study files give 2, more than the 1 the review reports at review.yml:84 (reported.by_intervention_type."
         "therapy-based.improved); check the files counted, newest first: studies/beta-2021.yml:34, "
         "studies/alpha-2020.yml:34",
     ]
