@@ -363,6 +363,7 @@ class StudyGroup:
     intro: str
     members: list
     type_key: str | None = None  # a type's list: its effect direction plot is drawn for its studies
+    outcome_key: str | None = None  # an outcome's list: the page says what the review reports for the outcome
     gap_cell: bool = False  # one cell of the evidence gap map
 
 
@@ -385,7 +386,7 @@ def study_listings(review: dict, studies: list[dict], summary: Summary, page_siz
                                  f"{o.definition} "
                                  + (f"{plural(len(mine), 'transcribed study', 'transcribed studies')} measured it"
                                     if mine else "No transcribed study records it") + f"{unread_outcomes}.",
-                                 mine))
+                                 mine, outcome_key=o.key))
     # The studies behind each filled cell of the evidence gap map (charts.gap_map links its cells here).
     for t in summary.by_type:
         of_type = [s for s in studies if s["intervention"]["type"] == t.key]
@@ -412,6 +413,6 @@ def study_listings(review: dict, studies: list[dict], summary: Summary, page_siz
                 "title": title if number == 1 else f"{title}, page {number}",
                 "intro": group.intro, "studies": chunk, "base": page_base, "caption": caption, "paged": paged,
                 "pagination": _pagination(f"Pages of {title.lower()}", number, len(chunks), first_url, page_url),
-                "type_key": group.type_key, "gap_cell": group.gap_cell,
+                "type_key": group.type_key, "outcome_key": group.outcome_key, "gap_cell": group.gap_cell,
             }
             yield (f"{folder}/index.md" if number == 1 else f"{folder}/{number}.md"), listing

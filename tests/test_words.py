@@ -527,3 +527,21 @@ def test_every_review_schema_property_is_described():
     site = schema["properties"]["site"]["properties"]
     assert {"subject", "outcome", "study_kind", "population", "small_group_below"} <= set(site)
     assert "missing" in schema["properties"]
+
+
+def test_outcome_pages_say_what_the_review_reports_for_the_outcome(built_site, madeup_pages):
+    """Each outcome's list page gives the review's own count for the outcome, or why it has none,
+    whatever the study files hold."""
+    summary = prepare(ROOT).summary
+    for o in summary.by_outcome:
+        text = text_of((built_site / "studies" / "outcome" / o.key / "index.html").read_text(encoding="utf-8"))
+        if o.reported_favourable:
+            c = o.reported_favourable
+            assert (f"The review reports that {c.of} {'study' if c.of == 1 else 'studies'} measured {o.label.lower()}, "
+                    f"and that it {summary.favourable.label.lower()} in {c.n} of them.") in text, o.key
+        else:
+            assert f"The review's count of studies that measured {o.label.lower()} is {o.reported_favourable}." in text
+    made_up = text_of(madeup_pages["studies/outcome/depression/index.md"])
+    assert "The review reports that 2 studies measured depression, and that it improved in 1 of them." in made_up
+    assert "The review's count of studies that measured loneliness is not reported." in text_of(
+        madeup_pages["studies/outcome/loneliness/index.md"])
