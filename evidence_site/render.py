@@ -136,6 +136,11 @@ def doi_url(doi: str | None) -> Markup | None:
     return Markup.escape("https://doi.org/" + quote(doi, safe="/:;()._-"))
 
 
+def thousands(value):
+    """A whole number as readers write it (1,095); anything else (text, a missing value) as it is."""
+    return f"{value:,}" if type(value) is int else value
+
+
 def join_list(values) -> str | Missing | None:
     if not values:
         return values if isinstance(values, Missing) else None  # a missing list keeps its reason
@@ -199,7 +204,7 @@ def study_summary(study: dict, labels: dict, included: int) -> str:
     domains = list(dict.fromkeys(o["domain"] for o in study["outcomes"] or []))
     effect = study["overall_effect"]
     return (f"A study of {'an' if kind[:1] and kind[0] in 'aeiou' else 'a'} {kind} intervention"
-            + (f" with {size} participants" if size else "")
+            + (f" with {thousands(size)} participants" if size else "")
             + (" in " + and_list(country_in_text(c) for c in countries) if countries else "")
             + (", measuring " + and_list(str(labels["outcomes"][d]["label"]).lower() for d in domains)
                if domains else "") + ". "
@@ -230,6 +235,7 @@ def environment() -> Environment:
                        journal_in_text=journal_in_text,
                        path=relative_path, html_block=html_block, permalink=permalink)
     env.filters["num"] = svg_number  # chart coordinates: a number, never text
+    env.filters["thousands"] = thousands  # counts as text: 1,095
     env.filters["field_label"] = field_label  # a study file's field as its page names it
     env.globals.update(inferred_mark=INFERRED_MARK, inferred_words=INFERRED_WORDS)  # a class this site worked out
     env.filters["worked_out"] = is_inferred  # study|worked_out("outcomes[0].effect"): listed under its inferred

@@ -148,7 +148,7 @@ def test_limitations_methods_citation(built_site, data):
     assert {"weak-quality", "selection-bias", "student-samples", "quality", "quality-weak", "site-data"} \
         <= limitations.ids
     methods = page(built_site, "/methods/")
-    assert "Records found by the searches 2785" in methods.text and "Studies included 23" in methods.text
+    assert "Records found by the searches 2,785" in methods.text and "Studies included 23" in methods.text
     # where the headline figures were read (reported.source), which no page showed
     assert "Where the review's figures were read" in methods.text and "figures-source" in methods.ids
     assert " ".join(data.review["reported"]["source"].split()) in methods.text

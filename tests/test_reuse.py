@@ -71,7 +71,8 @@ def table(html: str, table_id: str) -> list[tuple[dict, list[str]]]:
 
 
 def ints(text: str) -> list[int]:
-    return [int(n) for n in re.findall(r"\d+", text)]
+    """The whole numbers in text, a page's 1,095 read as the CSV's 1095."""
+    return [int(n.replace(",", "")) for n in re.findall(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+", text)]
 
 
 def home_html(site: Path, figure) -> str:
@@ -193,7 +194,7 @@ def check_csv_against_table(figure, chart, html: str, rows: list[list[str]]) -> 
                 assert all(r[2] == "0" for (t, _), r in by_pair.items() if t == cells[0])
     elif figure.key == "prisma":
         data = [cells for attrs, cells in shown if "data-stage" in attrs]
-        assert [[c[0], c[1]] for c in data] == body
+        assert [[c[0], c[1].replace(",", "") if c[1].replace(",", "").isdigit() else c[1]] for c in data] == body
     elif figure.key == "quality_reported":
         data = [cells for attrs, cells in shown if "data-rating" in attrs]
         assert [c[0] for c in data] == [r[0] for r in body]
