@@ -19,7 +19,8 @@ from markupsafe import Markup
 from . import PACKAGE_DIR
 from .cache import Reused
 from .charts import INFERRED_MARK, INFERRED_WORDS, Charts, build_charts, effect_direction, svg_number
-from .aggregate import Missing, Summary, changes, codebook_labels, present_review, present_study, study_name
+from .aggregate import (Missing, Summary, changes, codebook_labels, present_review, present_study, study_missing,
+                        study_name)
 from .citation import review_citations
 from .fields import study_fields
 from .load import load_bytes
@@ -199,18 +200,17 @@ def study_summary(study: dict, labels: dict, included: int) -> str:
     out: the page's facts say where it came from."""
     kind = str(labels["intervention_types"][study["intervention"]["type"]]["label"]).lower()
     size = study["sample"]["size"]
-    inferred = {item.get("field") for item in study.get("inferred") or []}
-    countries = study.get("country") if "country" not in inferred else None
+    countries = study.get("country") if not is_inferred(study, "country") else None
     domains = list(dict.fromkeys(o["domain"] for o in study["outcomes"] or []))
     effect = study["overall_effect"]
     return (f"A study of {'an' if kind[:1] and kind[0] in 'aeiou' else 'a'} {kind} intervention"
-            + (f" with {thousands(size)} participants" if size else "")
+            + (f" with {thousands(size)} participant{'' if size == 1 else 's'}" if size else "")
             + (" in " + and_list(country_in_text(c) for c in countries) if countries else "")
             + (", measuring " + and_list(str(labels["outcomes"][d]["label"]).lower() for d in domains)
                if domains else "") + ". "
             + (f"The review classed it as {str(labels['effects'][effect]['label']).lower()}." if effect
-               else "The review's classification of it is not yet transcribed.")
-            + f" One of the {included} studies in the review.")
+               else f"The review's classification of it is {study_missing(study, 'overall_effect')}.")
+            + (f" One of the {included} studies in the review." if included != 1 else " The only study in the review."))
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:

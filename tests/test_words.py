@@ -158,12 +158,24 @@ def test_a_null_in_a_study_file_is_not_yet_transcribed_unless_missing_says_why()
 def test_a_study_page_shows_each_missing_value_with_its_reason(madeup):
     study = copy.deepcopy(madeup.studies[0])
     study["sample"].update(size=None, mean_age=None)
+    study.update(overall_effect=None, outcomes=None)
+    study["quality"] = {"global": None, "components": None}
     study["missing"] = [{"field": "sample.size", "status": "sources-disagree"},
-                        {"field": "sample.mean_age", "status": "not-reported"}]
+                        {"field": "sample.mean_age", "status": "not-reported"},
+                        {"field": "overall_effect", "status": "not-reported"},
+                        {"field": "outcomes", "status": "not-reported"},
+                        {"field": "quality.global", "status": "sources-disagree"}]
     pages = render_pages(madeup.review, [study, *madeup.studies[1:]], madeup.summary)
-    facts = dict(re.findall(r"<dt>(.*?)</dt> <dd>(.*?)</dd>", pages[f"studies/{study['id']}.md"]))
+    page = pages[f"studies/{study['id']}.md"]
+    facts = dict(re.findall(r"<dt>(.*?)</dt> <dd>(.*?)</dd>", page))
     assert text_of(facts["Participants"]) == "the sources disagree"
     assert text_of(facts["Mean age"]) == "not reported"
+    assert text_of(facts["Review's overall classification"]) == "not reported"
+    assert text_of(facts[next(k for k in facts if k.startswith("Quality"))]) == "the sources disagree"
+    assert "The review's classification of it is not reported." in text_of(page)
+    assert "Not reported." in text_of(page.split("{#outcomes}", 1)[1])
+    row = text_of(pages["studies/index.md"].split(f'<tr id="{study["id"]}"', 1)[1].split("</tr>", 1)[0])
+    assert "the sources disagree" in row and "not reported" in row  # its quality and outcomes in the table
     assert text_of(facts["Women"]) == ("not yet transcribed" if study["sample"]["percent_female"] is None
                                        else f"{study['sample']['percent_female']}%")
 
