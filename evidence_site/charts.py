@@ -528,8 +528,8 @@ def effect_direction(review: dict, studies: list[dict], summary: Summary, type_k
         for s in mine:
             cells = []
             for h, c in zip(headings, columns):
-                if h is overall:  # the review's verdict on the study (its class word read from the review's
-                    found = [(s["overall_effect"], None)]  # symbol, which each study page explains): not marked
+                if h is overall:  # the review's verdict on the study, marked only if the file lists it as worked out
+                    found = [(s["overall_effect"], "overall_effect")]
                 else:
                     found = [(o["effect"], f"outcomes[{i}].effect") for i, o in enumerate(s["outcomes"] or [])
                              if o["domain"] == c.key]
@@ -567,7 +567,7 @@ def effect_direction(review: dict, studies: list[dict], summary: Summary, type_k
             + (" (not all the studies the review included)" if summary.transcribed.n < summary.included else "")
             + f", the review classed {', '.join(counts[:-1]) + ' and ' if len(counts) > 1 else ''}"
             + f"{counts[-1]}" + (f"; for {unread} its class is not yet transcribed" if unread else "") + ". "
-            + (f"{_plural(worked_out, 'class', 'classes')} on single outcomes, marked {INFERRED_MARK}, "
+            + (f"{_plural(worked_out, 'class', 'classes')}, marked {INFERRED_MARK}, "
                f"{'was' if worked_out == 1 else 'were'} worked out by this site from the review's text; "
                f"each study page says how. " if worked_out else "")
             + (f"{_plural(sizes_worked_out, 'number of participants', 'numbers of participants')}, marked "
@@ -584,7 +584,8 @@ def effect_direction(review: dict, studies: list[dict], summary: Summary, type_k
                  + (f", except where marked {INFERRED_MARK}: those classes were worked out by this site from the "
                     f"review's text" if worked_out else "")
                  + (f"; participant numbers are from each study's own sources{', and one marked ' + INFERRED_MARK + ' was worked out by this site' if sizes_worked_out == 1 else ', and those marked ' + INFERRED_MARK + ' were worked out by this site' if sizes_worked_out else ''}")
-                 + f". {where}, so studies without a file are missing here."),
+                 + f". {where}" + (", so studies without a file are missing here." if summary.transcribed.n
+                                   < summary.included else ".")),
         width=width, height=y + 6, quality_x=quality_x, head_h=head_h, columns=columns, groups=tuple(groups),
         inferred_marks=worked_out + sizes_worked_out,
         legend=tuple([LegendItem(kind="symbol", effect=e, label=e.label) for k, e in effects.items() if k in shown_keys]
@@ -655,10 +656,12 @@ def gap_map(review: dict, studies: list[dict], summary: Summary) -> GapMap:
     weakest_used = [c.weakest for r in rows for c in r.cells if c.weakest]
     unrated_cells = any(c.studies and not c.weakest for r in rows for c in r.cells)
     width = max(col.end(len(columns)), _headings_reach(columns)) + 8
-    where = (f"it shows only the {summary.transcribed.n} transcribed study files, "
+    complete = summary.transcribed.n >= summary.included
+    where = (f"it shows all {summary.included} studies the review included" if complete else
+             f"it shows only the {summary.transcribed.n} transcribed study files, "
              f"not all {summary.included} studies the review included")
     unread = sum(s["outcomes"] is None for s in studies)  # files whose outcome list is not yet transcribed
-    by = [] if summary.transcribed.n >= summary.included else ["by a study that is not transcribed yet"]
+    by = [] if complete else ["by a study that is not transcribed yet"]
     if unread:
         by.append("by the study file here" if unread == 1 else f"by one of the {unread} study files here")
         by[-1] += " whose outcomes are not yet transcribed"
@@ -676,8 +679,8 @@ def gap_map(review: dict, studies: list[dict], summary: Summary) -> GapMap:
     return GapMap(
         id="gap-map", title="Evidence gap map", desc=desc,
         caption=(f"Evidence gap map: for each type of intervention and outcome, how many study files measured it "
-                 f"and how many of those were classed {favourable.label.lower()} on it. Be careful: {where}; "
-                 f"{fill}."),
+                 f"and how many of those were classed {favourable.label.lower()} on it. "
+                 + (f"It {where[3:]}; {fill}." if complete else f"Be careful: {where}; {fill}.")),
         width=width, height=row.end(len(rows)) + 6, cells_w=col.end(len(columns)) - col.start,
         columns=columns, rows=tuple(rows), favourable=favourable,
         legend=tuple([LegendItem(kind="text", mark="3", label="study files that measured it"),

@@ -402,12 +402,26 @@ def test_figures_recompute_when_a_study_file_is_added(tmp_path):
 
 # --- classes this site worked out (a study file's `inferred`) are marked as the site's ----------------
 
-def with_worked_out_class(tmp_path: Path) -> Path:
-    """The made-up review, in which alpha-2020's class on depression (improved) and its overall class are
-    listed as worked out by this site."""
-    listed = ("inferred:\n  - field: outcomes[0].effect\n    reason: Made up, worked out from the review's text.\n"
-              "  - field: overall_effect\n    reason: Made up, the review's symbol read as a class.\n")
+def with_worked_out_class(tmp_path: Path, overall: bool = False) -> Path:
+    """The made-up review, in which alpha-2020's class on depression (improved) is listed as worked out
+    by this site (overall too, with overall=True)."""
+    listed = "inferred:\n  - field: outcomes[0].effect\n    reason: Made up, worked out from the review's text.\n"
+    if overall:
+        listed += "  - field: overall_effect\n    reason: Made up, the review's symbol read as a class.\n"
     return madeup_with(tmp_path, "inferred: []\n", listed)
+
+
+def test_an_overall_class_listed_as_worked_out_is_marked_like_any_other(tmp_path):
+    site = prepare(with_worked_out_class(tmp_path, overall=True))
+    chart = build_charts(site.review, site.studies, site.summary).effect_direction
+    svg = xml(svg_of("effect_direction", chart))
+    row = next(g for g in svg.iter(f"{NS}g") if g.get("data-study") == "alpha-2020")
+    assert sorted(t.get("data-col") for t in row.iter(f"{NS}text") if "es-inferred" in classes(t)) == \
+        sorted(["overall", "depression"])
+    table_row = render_pages(site.review, site.studies, site.summary)["studies/index.md"].split(
+        '<tr id="alpha-2020"', 1)[1].split("</tr>", 1)[0]
+    overall_cell = re.search(r'<td data-label="Overall effect">(.*?)</td>', table_row).group(1)
+    assert "(worked out by this site)" in overall_cell
 
 
 def test_a_class_this_site_worked_out_is_marked_in_the_plot_its_table_csv_and_description(tmp_path):
@@ -420,11 +434,11 @@ def test_a_class_this_site_worked_out_is_marked_in_the_plot_its_table_csv_and_de
     svg = xml(svg_of("effect_direction", chart))
     row = next(g for g in svg.iter(f"{NS}g") if g.get("data-study") == "alpha-2020")
     assert [(t.get("data-col"), t.text) for t in row.iter(f"{NS}text") if "es-inferred" in classes(t)] == \
-        [("depression", "†")]  # the overall column is the review's verdict on the study: never marked
+        [("depression", "†")]  # the overall class is not listed as worked out: not marked
     others = [t for g in svg.iter(f"{NS}g") if g.get("data-study") not in (None, "alpha-2020")
               for t in g.iter(f"{NS}text") if "es-inferred" in classes(t)]
     assert not others
-    assert "1 class on single outcomes, marked †, was worked out by this site" in chart.desc
+    assert "1 class, marked †, was worked out by this site" in chart.desc
     assert "except where marked †" in chart.caption
     assert any(item.mark == "†" and "worked out by this site" in item.label for item in chart.legend)
     table = xml(table_of("effect_direction", chart))

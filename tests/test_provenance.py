@@ -96,6 +96,7 @@ def test_a_worked_out_class_is_marked_in_the_study_pages_outcome_table():
         page = pages[f"studies/{study['id']}.md"]
         rows = re.findall(r"<tr id=\"outcome-.*?</tr>", page, re.S)
         assert len(rows) == len(study["outcomes"] or [])
-        marked = [i for i, row in enumerate(rows) if "(worked out by this site)" in row]
+        classes = [re.findall(r"<td>(.*?)</td>", row, re.S)[1] for row in rows]  # measured with, class, size
+        marked = [i for i, cell in enumerate(classes) if "(worked out by this site)" in cell]
         assert marked == [i for i in range(len(rows)) if is_inferred(study, f"outcomes[{i}].effect")], study["id"]
         assert ("A classification marked so was worked out by this site" in page) == bool(marked), study["id"]
