@@ -384,14 +384,21 @@ def study_listings(review: dict, studies: list[dict], summary: Summary, page_siz
         groups.append(StudyGroup(f"studies/type/{t.key}", "../../", f"{t.label} studies", t.definition, mine,
                                  type_key=t.key))
     unread = sum(s["outcomes"] is None for s in studies)
-    unread_outcomes = (f"; the outcomes of {plural(unread, 'other study file', 'other study files')} are not yet "
-                       "transcribed, so they may have measured it too") if unread else ""
+
+    def unread_outcomes(others: bool) -> str:
+        """Files whose outcome list is not transcribed: any of them may have measured the outcome."""
+        if not unread:
+            return ""
+        files = plural(unread, ("other " if others else "") + "study file", ("other " if others else "") + "study files")
+        return (f"; the outcomes of {files} are not yet transcribed, so "
+                f"{'that file' if unread == 1 else 'those files'} may have measured it too")
+
     for o in summary.by_outcome:
         mine = [s for s in studies if any(x["domain"] == o.key for x in s["outcomes"] or [])]
         groups.append(StudyGroup(f"studies/outcome/{o.key}", "../../", f"Studies that measured {o.label.lower()}",
                                  f"{o.definition} "
                                  + (f"{plural(len(mine), 'transcribed study', 'transcribed studies')} measured it"
-                                    if mine else "No transcribed study records it") + f"{unread_outcomes}.",
+                                    if mine else "No transcribed study records it") + f"{unread_outcomes(bool(mine))}.",
                                  mine, outcome_key=o.key))
     # The studies behind each filled cell of the evidence gap map (charts.gap_map links its cells here).
     for t in summary.by_type:
