@@ -211,7 +211,13 @@ class EffectDirection(Chart):
     head_h: float
     columns: tuple[Column, ...]
     groups: tuple[Group, ...]
-    inferred_marks: int  # classes and participant numbers this site worked out, marked INFERRED_MARK
+    classes_worked_out: int  # classes this site worked out, marked INFERRED_MARK
+    sizes_worked_out: int  # numbers of participants this site worked out, marked too
+
+    @property
+    def inferred_marks(self) -> int:
+        """Every mark the figure carries."""
+        return self.classes_worked_out + self.sizes_worked_out
 
     @property
     def drawn(self) -> bool:
@@ -587,7 +593,7 @@ def effect_direction(review: dict, studies: list[dict], summary: Summary, type_k
                  + f". {where}" + (", so studies without a file are missing here." if summary.transcribed.n
                                    < summary.included else ".")),
         width=width, height=y + 6, quality_x=quality_x, head_h=head_h, columns=columns, groups=tuple(groups),
-        inferred_marks=worked_out + sizes_worked_out,
+        classes_worked_out=worked_out, sizes_worked_out=sizes_worked_out,
         legend=tuple([LegendItem(kind="symbol", effect=e, label=e.label) for k, e in effects.items() if k in shown_keys]
                      + ([LegendItem(kind="symbol", effect=UNKNOWN_EFFECT, label=UNKNOWN_EFFECT.definition)]
                         if "unknown" in shown_keys else [])

@@ -91,8 +91,10 @@ def credit(figure: Figure, chart: Chart) -> str:
     own results, or counts of this site's study files (and what this site worked out itself)."""
     marked = f", except those marked {INFERRED_MARK}, which this site worked out from the review's text"
     if figure.key == "effect_direction":
-        return (f"The classifications are the review's{marked if chart.inferred_marks else ''}; the rows are this "
-                "site's study files.")
+        sizes = (f" Numbers of participants marked {INFERRED_MARK} were worked out by this site from the studies' "
+                 "own figures." if chart.sizes_worked_out else "")
+        return (f"The classifications are the review's{marked if chart.classes_worked_out else ''}; the rows are this "
+                f"site's study files.{sizes}")
     if figure.key == "gap_map":
         inferred = any(c.improved_inferred for r in chart.rows for c in r.cells)
         return (f"The classifications are the review's{marked if inferred else ''}; the counts are of this site's "
