@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
 
-from .aggregate import Category, Count, GroupRow, Missing, Summary, codebook_labels, study_name
+from .aggregate import Category, Count, GroupRow, Missing, Summary, codebook_labels, study_missing, study_name
 from .cards import SOURCE_SEP
 from .problems import Problem
-from .render import PAGE_SIZE, plural, study_listings
+from .render import PAGE_SIZE, an_intervention, plural, study_listings
 
 # Structured data a page's <head> can carry (metadata.py draws each).
 HIGHWIRE = "highwire"  # Highwire Press citation_* tags for Zotero and Google Scholar
@@ -190,9 +190,10 @@ def listing_description(listing: dict) -> str:
 def study_description(f: Facts, study: dict, kind: str, effect: str | None) -> str:
     size = study["sample"]["size"]
     verdict = (f"The review classed it as {effect.lower()}." if effect
-               else "The review's classification of it is not yet transcribed.")
-    return (f"{study_name(study)}: {study['citation']['title']}. A study of {kind.lower()} interventions"
-            + (f" with {size:,} participants" if size else "") + f", one of the {f.included} in the review. {verdict}")
+               else f"The review's classification of it is {study_missing(study, 'overall_effect')}.")
+    return (f"{study_name(study)}: {study['citation']['title']}. A study of {an_intervention(kind)}"
+            + (f" with {size:,} participant{'' if size == 1 else 's'}" if size else "")
+            + f", one of the {f.included} in the review. {verdict}")
 
 
 def study_card(f: Facts, study: dict, kind: str, effect: str | None):
@@ -201,7 +202,7 @@ def study_card(f: Facts, study: dict, kind: str, effect: str | None):
         return None
     size = study["sample"]["size"]
     return (effect, " ".join(p for p in (
-        f"is the review's classification of this study of {kind.lower()} interventions"
+        f"is the review's classification of this study of {an_intervention(kind)}"
         + (f" ({size:,} participants)" if size else "") + f", one of {f.included}.", f.quality) if p)
         + SOURCE_SEP + f.source)
 

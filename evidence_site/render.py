@@ -203,7 +203,7 @@ def study_summary(study: dict, labels: dict, included: int) -> str:
     countries = study.get("country") if not is_inferred(study, "country") else None
     domains = list(dict.fromkeys(o["domain"] for o in study["outcomes"] or []))
     effect = study["overall_effect"]
-    return (f"A study of {'an' if kind[:1] and kind[0] in 'aeiou' else 'a'} {kind} intervention"
+    return (f"A study of {an_intervention(kind)}"
             + (f" with {thousands(size)} participant{'' if size == 1 else 's'}" if size else "")
             + (" in " + and_list(country_in_text(c) for c in countries) if countries else "")
             + (", measuring " + and_list(str(labels["outcomes"][d]["label"]).lower() for d in domains)
@@ -211,6 +211,12 @@ def study_summary(study: dict, labels: dict, included: int) -> str:
             + (f"The review classed it as {str(labels['effects'][effect]['label']).lower()}." if effect
                else f"The review's classification of it is {study_missing(study, 'overall_effect')}.")
             + (f" One of the {included} studies in the review." if included != 1 else " The only study in the review."))
+
+
+def an_intervention(kind: str) -> str:
+    """'abstinence' -> 'an abstinence intervention': a type's label as one intervention of it."""
+    kind = kind.lower()
+    return f"{'an' if kind[:1] in ('a', 'e', 'i', 'o', 'u') else 'a'} {kind} intervention"
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:

@@ -323,7 +323,7 @@ def test_madeup_cards_give_exact_sentences(madeup):
                        "studies weak quality. Source: Fixture, Journal of Test Fixtures 2024.")
     figure, caption = info["studies/alpha-2020.md"]["card"]
     assert (figure, caption.split(" Source:")[0]) == (
-        "Improved", "is the review's classification of this study of therapy-based interventions (10 participants), "
+        "Improved", "is the review's classification of this study of a therapy-based intervention (10 participants), "
                     "one of 4. The review rated 3 of the 4 studies weak quality.")
 
 
