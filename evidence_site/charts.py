@@ -751,7 +751,7 @@ def prisma(review: dict) -> Prisma:
         previous = main
         y += h + 22
     absent = [b for b in boxes if not isinstance(b.value, int)]
-    desc = ("How the review found its studies. " + "; ".join(f"{b.label}: {b.value}" for b in boxes) + ".")
+    desc = ("How the review found its studies. " + "; ".join(f"{b.label}: {b.value:,}" if type(b.value) is int else f"{b.label}: {b.value}" for b in boxes) + ".")
     reasons = sorted({str(b.value) for b in absent})
     return Prisma(
         id="prisma-flow", title="Study selection flow diagram", desc=desc,
