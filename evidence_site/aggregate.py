@@ -24,8 +24,8 @@ MISSING_WORDS = {NOT_REPORTED: "not reported", NOT_YET_TRANSCRIBED: "not yet tra
 @dataclass(frozen=True)
 class Missing:
     """A value the site does not have, with the reason: prints as 'not reported' (the source does not
-    give it) or 'not yet transcribed' (the review gives it, or may, where we could not read it).
-    False in tests, so `{% if value %}` and `value or default` treat it like null."""
+    give it), 'not yet transcribed' (the source gives it, or may, where we could not read it) or 'the
+    sources disagree'. False in tests, so `{% if value %}` and `value or default` treat it like null."""
 
     reason: str
 

@@ -56,7 +56,7 @@ class Kept:
     # source path -> (key, HTML as UTF-8): bytes, as a str holding one character outside Latin-1
     # (a ▲) takes two or four bytes a character, and at 5,000 studies this is most of what is kept
     output: dict[str, tuple[str, bytes]] = field(default_factory=dict)
-    renders: dict[str, str] = field(default_factory=dict)  # the generator's renders by key (render.render_pages)
+    renders: dict[str, bytes] = field(default_factory=dict)  # the generator's renders by key, as UTF-8 (cache.Reused)
     downloads: dict[str, dict] = field(default_factory=dict)  # each study's part of the downloads (export.downloads)
     signature: str = ""
     files: tuple = ()  # the documentation pages of the last build: links are resolved against them

@@ -2,7 +2,7 @@
 
 A study file lists each value it derived rather than read under `inferred`, by its path in the file
 (country, outcomes[0].effect, citation.volume). The pages never print those paths: `field_label`
-names the value in the words of the study page ("Country", "Classification on depression"), and
+names the value in plain words ("Country", "Classification on depression"), and
 `is_inferred` tells the figures which values to mark as this site's. Nothing here names a review's
 categories: an outcome is named by its label in the review's codebook.
 """
