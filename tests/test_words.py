@@ -482,7 +482,7 @@ def test_sentences_read_as_plain_english(built_site, madeup_pages):
     # the review gives the dates of its search, not a range of publication dates (as /methods/ says)
     assert "searched 3 databases for experimental studies (search period: 1 January 2004 to 31 July 2022)." in home
     assert "published from" not in home
-    assert "the review gives none (see what the intervals mean)." in home
+    assert "calculated by this site from the review's counts (see what the intervals mean)." in home
     assert "Outcomes: aspects of mental well-being, such as depression" in home  # not "outcomes: ... outcomes"
     # the quality figure once, with its owner and tool; its published anchor (/#quality-weak) stays
     assert home.count("The review rated 22 of the 23 studies weak quality") == 1
