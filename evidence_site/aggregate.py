@@ -205,6 +205,7 @@ class Summary:
     overall_unknown: int  # study files whose overall class is not yet transcribed
     by_type: tuple[GroupRow, ...]
     by_outcome: tuple[GroupRow, ...]
+    outcomes_unread: int  # study files whose outcome list is not yet transcribed (they count towards no outcome)
     quality: tuple[QualityRow, ...]
     quality_unrated: int  # study files without a global quality rating
     students: Count | None  # included studies with student convenience samples, if the review says
@@ -283,6 +284,7 @@ def summarise(review: dict, studies: list[dict]) -> Summary:
         by_outcome=tuple(by_outcome),
         quality=tuple(quality),
         quality_unrated=sum(s["quality"]["global"] is None for s in studies),
+        outcomes_unread=sum(s["outcomes"] is None for s in studies),
         students=Count(students, total, False, small) if students is not None else None,
         percentages_printed=bool(reported.get("percentages_printed")),
         figures=_figures(reported, small),

@@ -666,7 +666,7 @@ def gap_map(review: dict, studies: list[dict], summary: Summary) -> GapMap:
     where = (f"it shows all {summary.included} studies the review included" if complete else
              f"it shows only the {summary.transcribed.n} transcribed study files, "
              f"not all {summary.included} studies the review included")
-    unread = sum(s["outcomes"] is None for s in studies)  # files whose outcome list is not yet transcribed
+    unread = summary.outcomes_unread
     by = [] if complete else ["by a study that is not transcribed yet"]
     if unread:
         by.append("by the study file here" if unread == 1 else f"by one of the {unread} study files here")

@@ -389,7 +389,7 @@ def study_listings(review: dict, studies: list[dict], summary: Summary, page_siz
         # what the review reports for the type, and how many of its studies are here: study-list.md.j2
         groups.append(StudyGroup(f"studies/type/{t.key}", "../../", f"{t.label} studies", t.definition, mine,
                                  type_key=t.key))
-    unread = sum(s["outcomes"] is None for s in studies)
+    unread = summary.outcomes_unread
 
     def unread_outcomes(others: bool) -> str:
         """Files whose outcome list is not transcribed: any of them may have measured the outcome."""
